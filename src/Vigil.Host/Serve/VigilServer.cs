@@ -1,0 +1,148 @@
+using System.Net;
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Audit.Engine;
+using Vigil.Host.Settings;
+using Vigil.Identity.Api;
+using Vigil.Identity.Credentials;
+using Vigil.Protocol.Gateway;
+
+namespace Vigil.Host.Serve;
+
+/// <summary>
+/// The composition root: opens storage, loads credentials, registers every service's handlers and serves the
+/// gateway on one port. <see cref="StartAsync"/> is what tests use; <see cref="RunAsync"/> is `vigil serve`.
+/// </summary>
+public sealed class VigilServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly AuditLog _audit;
+    private int _disposed;
+
+    private VigilServer(WebApplication app, AuditLog audit, VigilSettings settings)
+    {
+        _app = app;
+        _audit = audit;
+        Settings = settings;
+    }
+
+    public VigilSettings Settings { get; }
+    public int Port { get; private set; }
+    public string Endpoint => $"http://{(Settings.Host.Contains(':', StringComparison.Ordinal) ? $"[{Settings.Host}]" : Settings.Host)}:{Port}";
+
+    public static string Version { get; } =
+        typeof(VigilServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static async Task<VigilServer> StartAsync(VigilSettings settings, TextWriter output, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(settings.DataDir);
+        var creds = CredentialBootstrap.Load(settings.Credentials, settings.DataDir);
+        var store = new CredentialStore(creds.Entries, settings.NoAuth);
+        var audit = AuditLog.Open(settings.DataDir, settings.Fsync);
+        if (audit.Recovery.Truncated)
+        {
+            await output.WriteLineAsync($"vigil: audit log recovered with a torn tail cut off ({audit.Recovery.Damage}).").ConfigureAwait(false);
+        }
+
+        var handlers = new OperationHandlers();
+        GetCallerIdentity.Register(handlers);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null; // the gateway enforces its own limit and answers in the AWS envelope
+            if (string.Equals(settings.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                k.ListenLocalhost(settings.Port);
+            }
+            else
+            {
+                k.Listen(IPAddress.Parse(settings.Host), settings.Port);
+            }
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(ServiceCatalog.All);
+        builder.Services.AddSingleton(handlers);
+        builder.Services.AddSingleton<ICredentialResolver>(store);
+        builder.Services.AddSingleton(new GatewayOptions { DefaultRegion = settings.Region });
+        builder.Services.AddSingleton<IServedCallSink>(new AuditSink(audit));
+        builder.Services.AddSingleton<RequestAuthenticator>();
+        builder.Services.AddSingleton<GatewayPipeline>();
+
+        var app = builder.Build();
+        var pipeline = app.Services.GetRequiredService<GatewayPipeline>();
+        var health = System.Text.Encoding.UTF8.GetBytes($$"""{"status":"ok","version":"{{Version}}"}""");
+        app.Run(ctx =>
+        {
+            if (ctx.Request.Path.StartsWithSegments("/_vigil/health", StringComparison.Ordinal))
+            {
+                ctx.Response.ContentType = "application/json";
+                return ctx.Response.Body.WriteAsync(health).AsTask();
+            }
+            return pipeline.HandleAsync(ctx);
+        });
+
+        var server = new VigilServer(app, audit, settings);
+        await app.StartAsync(ct).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Port = new Uri(address).Port;
+
+        await output.WriteLineAsync($"vigil {Version} listening on {server.Endpoint} (data in {Path.GetFullPath(settings.DataDir)}, region {settings.Region})").ConfigureAwait(false);
+        if (settings.NoAuth)
+        {
+            await output.WriteLineAsync("vigil: --no-auth: any access key is accepted and signatures are not checked; each key gets its own account.").ConfigureAwait(false);
+        }
+        else if (creds.Generated)
+        {
+            await output.WriteLineAsync(CredentialBootstrap.UsageText(creds.Entries[0], server.Endpoint, settings.Region)).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.WriteLineAsync($"vigil: {creds.Entries.Count} access key(s) from {creds.Source}").ConfigureAwait(false);
+        }
+        return server;
+    }
+
+    /// <summary>Serves until Ctrl+C / SIGTERM (or <paramref name="ct"/>), then shuts down gracefully.</summary>
+    public static async Task<int> RunAsync(VigilSettings settings, TextWriter output, CancellationToken ct)
+    {
+        await using var server = await StartAsync(settings, output, ct).ConfigureAwait(false);
+        try
+        {
+            await server._app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await output.WriteLineAsync("vigil: stopped; audit log flushed.").ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Stops accepting requests, lets those in flight finish, then drains and fsyncs the logs.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        try
+        {
+            await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            await _audit.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

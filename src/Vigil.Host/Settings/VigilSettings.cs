@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Vigil.Host.Settings;
+
+/// <summary>
+/// Server settings. Each comes from, in rising precedence: the default, vigil.json, a VIGIL_* environment
+/// variable, a command-line flag.
+/// </summary>
+public sealed class VigilSettings
+{
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 4566;
+    public string DataDir { get; set; } = "./vigil-data";
+    public string Region { get; set; } = "us-east-1";
+    public string? Credentials { get; set; }
+    public bool NoAuth { get; set; }
+
+    /// <summary>Fsync on every group commit (default). Off only for throwaway benchmarks that say so.</summary>
+    public bool Fsync { get; set; } = true;
+
+    public string Endpoint => $"http://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port}";
+
+    /// <summary>Reads vigil.json (when present) and VIGIL_* variables over the defaults.</summary>
+    public static VigilSettings Load(string? configFile, Func<string, string?> environment)
+    {
+        var settings = new VigilSettings();
+        var path = configFile ?? environment("VIGIL_CONFIG") ?? "vigil.json";
+        if (File.Exists(path))
+        {
+            settings.ApplyJson(File.ReadAllText(path), path);
+        }
+        else if (configFile is not null)
+        {
+            throw new FileNotFoundException($"Config file {configFile} does not exist.", configFile);
+        }
+        settings.ApplyEnvironment(environment);
+        return settings;
+    }
+
+    private void ApplyJson(string json, string source)
+    {
+        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        foreach (var p in doc.RootElement.EnumerateObject())
+        {
+            var v = p.Value;
+            switch (p.Name.ToLowerInvariant())
+            {
+                case "host": Host = v.GetString()!; break;
+                case "port": Port = v.GetInt32(); break;
+                case "datadir" or "data_dir" or "data-dir": DataDir = v.GetString()!; break;
+                case "region": Region = v.GetString()!; break;
+                case "credentials": Credentials = v.GetString(); break;
+                case "noauth" or "no_auth" or "no-auth": NoAuth = v.GetBoolean(); break;
+                case "fsync": Fsync = v.GetBoolean(); break;
+                default: throw new FormatException($"{source}: unknown setting '{p.Name}'.");
+            }
+        }
+    }
+
+    private void ApplyEnvironment(Func<string, string?> env)
+    {
+        if (env("VIGIL_HOST") is { Length: > 0 } host)
+        {
+            Host = host;
+        }
+        if (env("VIGIL_PORT") is { Length: > 0 } port)
+        {
+            Port = int.Parse(port, CultureInfo.InvariantCulture);
+        }
+        if (env("VIGIL_DATA_DIR") is { Length: > 0 } dir)
+        {
+            DataDir = dir;
+        }
+        if (env("VIGIL_REGION") is { Length: > 0 } region)
+        {
+            Region = region;
+        }
+        if (env("VIGIL_CREDENTIALS") is { Length: > 0 } creds)
+        {
+            Credentials = creds;
+        }
+        if (env("VIGIL_NO_AUTH") is { Length: > 0 } noAuth)
+        {
+            NoAuth = ParseBool(noAuth);
+        }
+        if (env("VIGIL_FSYNC") is { Length: > 0 } fsync)
+        {
+            Fsync = ParseBool(fsync);
+        }
+    }
+
+    private static bool ParseBool(string s) =>
+        s is "1" || string.Equals(s, "true", StringComparison.OrdinalIgnoreCase) || string.Equals(s, "yes", StringComparison.OrdinalIgnoreCase);
+
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"Port {Port} is out of range.");
+        }
+        if (string.IsNullOrWhiteSpace(Region))
+        {
+            throw new ArgumentException("Region must not be empty.");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Collections;
+using System.Text.Json;
+using Vigil.Protocol.Shapes;
+
+namespace Vigil.Protocol.Codecs.AwsJson;
+
+/// <summary>Writes shape records as JSON (awsJson and restJson1 bodies, and audit record parameters).</summary>
+public static class JsonShapeWriter
+{
+    public static void Write(Utf8JsonWriter writer, object value, Shape shape)
+    {
+        switch (shape.Type)
+        {
+            case ShapeType.Structure:
+                writer.WriteStartObject();
+                foreach (var m in shape.Members)
+                {
+                    if (m.Location != MemberLocation.Body)
+                    {
+                        continue;
+                    }
+                    var v = m.Get(value);
+                    if (v is null)
+                    {
+                        continue;
+                    }
+                    writer.WritePropertyName(m.WireNameUtf8);
+                    Write(writer, v, m.Shape);
+                }
+                writer.WriteEndObject();
+                break;
+            case ShapeType.List:
+                writer.WriteStartArray();
+                foreach (var item in (IList)value)
+                {
+                    Write(writer, item, shape.Element!);
+                }
+                writer.WriteEndArray();
+                break;
+            case ShapeType.Map:
+                writer.WriteStartObject();
+                foreach (DictionaryEntry e in (IDictionary)value)
+                {
+                    writer.WritePropertyName((string)e.Key);
+                    if (e.Value is null)
+                    {
+                        writer.WriteNullValue();
+                    }
+                    else
+                    {
+                        Write(writer, e.Value, shape.Value!);
+                    }
+                }
+                writer.WriteEndObject();
+                break;
+            case ShapeType.String:
+                writer.WriteStringValue((string)value);
+                break;
+            case ShapeType.Boolean:
+                writer.WriteBooleanValue((bool)value);
+                break;
+            case ShapeType.Integer:
+                writer.WriteNumberValue((int)value);
+                break;
+            case ShapeType.Long:
+                writer.WriteNumberValue((long)value);
+                break;
+            case ShapeType.Double:
+                WriteDouble(writer, (double)value);
+                break;
+            case ShapeType.Float:
+                WriteDouble(writer, (float)value);
+                break;
+            case ShapeType.Timestamp:
+                WriteTimestamp(writer, (DateTimeOffset)value);
+                break;
+            case ShapeType.Blob:
+                writer.WriteBase64StringValue((byte[])value);
+                break;
+            default:
+                throw new InvalidOperationException($"Unhandled shape type {shape.Type}.");
+        }
+    }
+
+    public static void WriteTimestamp(Utf8JsonWriter writer, DateTimeOffset value)
+    {
+        var ms = value.ToUnixTimeMilliseconds();
+        if (ms % 1000 == 0)
+        {
+            writer.WriteNumberValue(ms / 1000);
+        }
+        else
+        {
+            writer.WriteNumberValue(ms / 1000.0);
+        }
+    }
+
+    private static void WriteDouble(Utf8JsonWriter writer, double d)
+    {
+        if (double.IsFinite(d))
+        {
+            writer.WriteNumberValue(d);
+        }
+        else
+        {
+            writer.WriteStringValue(double.IsNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+}

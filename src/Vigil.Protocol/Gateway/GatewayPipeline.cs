@@ -1,0 +1,253 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Vigil.Protocol.Codecs;
+using Vigil.Protocol.Codecs.AwsJson;
+using Vigil.Protocol.Codecs.AwsQuery;
+using Vigil.Protocol.Errors;
+using Vigil.Protocol.Shapes;
+using Vigil.Protocol.Validation;
+
+namespace Vigil.Protocol.Gateway;
+
+/// <summary>
+/// The whole life of an AWS call, in order (STYLE.md §8):
+/// read body → detect protocol and service → SigV4 → identity → operation → decode → validate → handler →
+/// encode → durable audit record → send. Any <see cref="AwsServiceException"/> becomes the error envelope of the
+/// client's protocol; anything else is logged and answered as InternalFailure, never a stack trace.
+/// </summary>
+public sealed class GatewayPipeline(
+    ServiceCatalog catalog,
+    OperationHandlers handlers,
+    RequestAuthenticator authenticator,
+    IServedCallSink audit,
+    GatewayOptions options,
+    TimeProvider time,
+    ILogger<GatewayPipeline> logger)
+{
+    private static readonly JsonWriterOptions AuditJson = new() { SkipValidation = true };
+    private readonly ProtocolDetector _detector = new(catalog);
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var ct = http.RequestAborted;
+        var requestId = Guid.NewGuid().ToString();
+        var received = time.GetUtcNow();
+        var response = new WireResponse();
+        RequestRoute? route = null;
+        CallerIdentity? identity = null;
+        string? accessKeyId = null;
+        var region = options.DefaultRegion;
+        object? input = null;
+        object? output = null;
+        AwsServiceException? error = null;
+
+        try
+        {
+            var raw = await RequestBody.ReadAsync(http.Request.BodyReader, http.Request.ContentLength, options.MaxBodyBytes, ct).ConfigureAwait(false);
+            var headers = http.Request.Headers;
+            var (path, query) = RawTarget(http);
+            var request = new WireRequest
+            {
+                Method = http.Request.Method,
+                Path = path,
+                Query = query,
+                Header = name => headers.TryGetValue(name, out var v) ? v.ToString() : null,
+                // gzip is undone first; the signature is still checked over the bytes as sent.
+                Body = RequestBody.Decode(raw, headers.ContentEncoding, options.MaxDecompressedBytes),
+            };
+
+            // 1. Which protocol, service and operation (the envelope of any later error depends on it).
+            route = _detector.Detect(request);
+
+            // 2. Signature and identity, before anything about the call is trusted.
+            var auth = authenticator.Authenticate(request, raw, route);
+            identity = auth.Identity;
+            accessKeyId = auth.AccessKeyId;
+            region = auth.Region ?? region;
+
+            if (route.Error is not null)
+            {
+                throw route.Error;
+            }
+            var op = route.Operation!;
+            if (!handlers.TryGet(op, out var handler))
+            {
+                throw GatewayErrors.NotImplemented(op);
+            }
+
+            // 3. Decode and validate before any work is done.
+            input = route.QueryParameters is not null
+                ? AwsQueryCodec.DecodeInput(op, route.QueryParameters)
+                : route.Codec.DecodeInput(op, route.PathLabels is null ? request : new WireRequest
+                {
+                    Method = request.Method,
+                    Path = request.Path,
+                    Query = request.Query,
+                    Header = request.Header,
+                    PathLabels = route.PathLabels,
+                    Body = request.Body,
+                });
+            if (op.Input is not null)
+            {
+                Validate(op, input);
+            }
+
+            // 4. The handler.
+            var context = new CallContext
+            {
+                RequestId = requestId,
+                Identity = identity!,
+                Region = region,
+                Operation = op,
+                Protocol = route.Protocol,
+                ReceivedAt = received,
+                SourceIp = http.Connection.RemoteIpAddress?.ToString(),
+                UserAgent = headers.UserAgent.ToString(),
+            };
+            output = await handler(context, input, ct).ConfigureAwait(false);
+            route.Codec.WriteOutput(op, output, requestId, response);
+        }
+        catch (AwsServiceException e)
+        {
+            error = e;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // The gateway's failure policy: any other failure is logged and answered as InternalFailure.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            logger.LogError(e, "Request {RequestId} ({Operation}) failed", requestId, route?.OperationName);
+            error = GatewayErrors.InternalFailure();
+        }
+
+        if (error is not null)
+        {
+            response.Reset();
+            var codec = route?.Codec ?? AwsJsonCodec.V1_1;
+            codec.WriteError(route?.Service, error, requestId, response);
+        }
+
+        // 5. The audit record is durable before the client hears anything: an acknowledged call is always audited.
+        try
+        {
+            await audit.RecordAsync(BuildAuditRecord(route, identity, accessKeyId, region, http, requestId, received, input, output, error, response.Status), CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A call whose audit record cannot be made durable is not acknowledged.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            logger.LogError(e, "Audit record for {RequestId} could not be written", requestId);
+            response.Reset();
+            (route?.Codec ?? AwsJsonCodec.V1_1).WriteError(route?.Service, new AwsServiceException("ServiceUnavailable", "The audit log is unavailable; the call was not acknowledged.", 503, senderFault: false), requestId, response);
+        }
+
+        await SendAsync(http, response, requestId).ConfigureAwait(false);
+    }
+
+    private static void Validate(Operation op, object input)
+    {
+        var violations = ShapeValidator.Validate(input, op.Input!);
+        if (violations.Count == 0)
+        {
+            return;
+        }
+        var service = op.Service;
+        // Query services (CloudWatch) name a missing parameter with MissingParameter, as their model declares.
+        if (violations[0].Missing && FindErrorByCode(service, "MissingParameter") is { } missing)
+        {
+            var name = violations[0].Path;
+            throw AwsServiceException.FromModel(service, missing.Name, $"The parameter {char.ToUpperInvariant(name[0])}{name[1..]} is required.");
+        }
+        var message = ShapeValidator.Describe(violations);
+        throw service.Speaks(WireProtocol.AwsQuery)
+            ? new AwsServiceException("ValidationError", message)
+            : new AwsServiceException("ValidationException", message);
+    }
+
+    private static Shape? FindErrorByCode(ServiceModel service, string code)
+    {
+        foreach (var e in service.Errors.Values)
+        {
+            if (e.Error is { } info && string.Equals(info.Code, code, StringComparison.Ordinal))
+            {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private ServedCall BuildAuditRecord(RequestRoute? route, CallerIdentity? identity, string? accessKeyId, string region, HttpContext http,
+        string requestId, DateTimeOffset received, object? input, object? output, AwsServiceException? error, int status)
+    {
+        var op = route?.Operation;
+        var parameters = ReadOnlyMemory<byte>.Empty;
+        var elements = ReadOnlyMemory<byte>.Empty;
+        if (op?.Input is not null && input is not null)
+        {
+            parameters = ToJson(input, op.Input);
+        }
+        if (error is null && op is { ReadOnly: false, Output: not null } && output is not null)
+        {
+            elements = ToJson(output, op.Output);
+        }
+        return new ServedCall(
+            requestId,
+            received,
+            route?.Service?.SigningName ?? route?.ScopeService ?? "unknown",
+            route?.OperationName ?? "unknown",
+            route?.Protocol,
+            identity,
+            accessKeyId ?? identity?.AccessKeyId,
+            region,
+            http.Connection.RemoteIpAddress?.ToString(),
+            http.Request.Headers.UserAgent.ToString(),
+            op?.ReadOnly ?? false,
+            status,
+            error?.Code,
+            error?.Message,
+            parameters,
+            elements);
+    }
+
+    private static ReadOnlyMemory<byte> ToJson(object value, Shape shape)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, AuditJson))
+        {
+            JsonShapeWriter.Write(writer, value, shape);
+        }
+        return buffer.WrittenMemory;
+    }
+
+    private static async Task SendAsync(HttpContext http, WireResponse response, string requestId)
+    {
+        var r = http.Response;
+        r.StatusCode = response.Status;
+        r.ContentType = response.ContentType;
+        r.Headers["x-amzn-RequestId"] = requestId;
+        foreach (var h in response.Headers)
+        {
+            r.Headers.Append(h.Key, h.Value);
+        }
+        r.ContentLength = response.Body.Length;
+        await r.Body.WriteAsync(response.Body).ConfigureAwait(false);
+    }
+
+    /// <summary>Path and query as the client sent them (percent-encoding intact), which is what the client signed.</summary>
+    private static (string Path, string Query) RawTarget(HttpContext http)
+    {
+        var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (!string.IsNullOrEmpty(raw) && raw[0] == '/')
+        {
+            var q = raw.IndexOf('?', StringComparison.Ordinal);
+            return q >= 0 ? (raw[..q], raw[(q + 1)..]) : (raw, "");
+        }
+        var qs = http.Request.QueryString;
+        return (http.Request.PathBase.Add(http.Request.Path).ToUriComponent(), qs.HasValue ? qs.Value![1..] : "");
+    }
+}

@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.IO.Pipelines;
+using Vigil.Protocol.Errors;
+
+namespace Vigil.Protocol.Gateway;
+
+/// <summary>Reads a whole request body, within limits, and undoes gzip Content-Encoding.</summary>
+public static class RequestBody
+{
+    public static async ValueTask<byte[]> ReadAsync(PipeReader reader, long? contentLength, int maxBytes, CancellationToken ct)
+    {
+        if (contentLength > maxBytes)
+        {
+            throw GatewayErrors.RequestTooLarge(maxBytes);
+        }
+        while (true)
+        {
+            var result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (buffer.Length > maxBytes)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                throw GatewayErrors.RequestTooLarge(maxBytes);
+            }
+            if (result.IsCompleted)
+            {
+                var bytes = buffer.Length == 0 ? [] : buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                return bytes;
+            }
+            // Examined everything, consumed nothing: ask for more until the body is complete.
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    public static byte[] Decode(byte[] raw, string? contentEncoding, int maxDecompressed)
+    {
+        if (string.IsNullOrEmpty(contentEncoding) || string.Equals(contentEncoding, "identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return raw;
+        }
+        if (!string.Equals(contentEncoding.Trim(), "gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            throw GatewayErrors.Serialization($"Content-Encoding {contentEncoding} is not supported; send gzip or none.");
+        }
+        try
+        {
+            using var input = new MemoryStream(raw, writable: false);
+            using var gzip = new GZipStream(input, CompressionMode.Decompress);
+            using var output = new MemoryStream(raw.Length * 4);
+            var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                int n;
+                while ((n = gzip.Read(chunk, 0, chunk.Length)) > 0)
+                {
+                    if (output.Length + n > maxDecompressed)
+                    {
+                        throw GatewayErrors.RequestTooLarge(maxDecompressed);
+                    }
+                    output.Write(chunk, 0, n);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+            return output.ToArray();
+        }
+        catch (InvalidDataException)
+        {
+            throw GatewayErrors.Serialization("The request body is not valid gzip.");
+        }
+    }
+}
