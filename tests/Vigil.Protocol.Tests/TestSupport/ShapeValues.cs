@@ -11,7 +11,7 @@ public static class ShapeValues
 {
     private const string Alphabet = "abcXYZ019 _-./:&<>\"'=+%?#é中😀\t\n";
 
-    public static object Generate(Shape shape, Random rng, int depth = 0)
+    public static object Generate(Shape shape, Random rng, int depth = 0, bool nonEmpty = false)
     {
         switch (shape.Type)
         {
@@ -28,29 +28,29 @@ public static class ShapeValues
                     }
                     // An empty structure leaves no trace in a query form, so inside a list it would vanish:
                     // give each one a scalar member at least (botocore has the same blind spot).
-                    if (shape.Members.All(m => m.Get(obj) is null) && shape.Members.FirstOrDefault(m => m.Location == MemberLocation.Body && m.Shape.Type is not (ShapeType.Structure or ShapeType.List or ShapeType.Map)) is { } first)
+                    if ((nonEmpty || depth > 0) && IsEmpty(obj, shape) && shape.Members.FirstOrDefault(m => m.Location == MemberLocation.Body) is { } first)
                     {
-                        first.Set(obj, Generate(first.Shape, rng, depth + 1));
+                        first.Set(obj, Generate(first.Shape, rng, depth + 1, nonEmpty: true));
                     }
                     return obj;
                 }
             case ShapeType.List:
                 {
                     var list = shape.CreateList!();
-                    var n = depth > 3 ? 0 : rng.Next(4);
+                    var n = nonEmpty ? 1 : depth > 3 ? 0 : rng.Next(4);
                     for (var i = 0; i < n; i++)
                     {
-                        list.Add(Generate(shape.Element!, rng, depth + 1));
+                        list.Add(Generate(shape.Element!, rng, depth + 1, nonEmpty));
                     }
                     return list;
                 }
             case ShapeType.Map:
                 {
                     var map = shape.CreateMap!();
-                    var n = depth > 3 ? 0 : rng.Next(3);
+                    var n = nonEmpty ? 1 : depth > 3 ? 0 : rng.Next(3);
                     for (var i = 0; i < n; i++)
                     {
-                        map[RandomString(rng, 1, 8) + i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Generate(shape.Value!, rng, depth + 1);
+                        map[RandomString(rng, 1, 8) + i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Generate(shape.Value!, rng, depth + 1, nonEmpty);
                     }
                     return map;
                 }
@@ -195,7 +195,7 @@ public static class ShapeValues
     /// <summary>Every input and output shape of every operation of every service, once each.</summary>
     public static IEnumerable<(ServiceModel Service, Operation Operation, Shape Shape)> AllOperationShapes()
     {
-        foreach (var service in Gateway.ServiceCatalog.All.Services)
+        foreach (var service in Vigil.Protocol.Gateway.ServiceCatalog.All.Services)
         {
             foreach (var op in service.Operations.Values.OrderBy(o => o.Name, StringComparer.Ordinal))
             {
