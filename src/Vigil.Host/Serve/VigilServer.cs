@@ -116,7 +116,7 @@ public sealed class VigilServer : IAsyncDisposable
     /// <summary>Serves until Ctrl+C / SIGTERM (or <paramref name="ct"/>), then shuts down gracefully.</summary>
     public static async Task<int> RunAsync(VigilSettings settings, TextWriter output, CancellationToken ct)
     {
-        await using var server = await StartAsync(settings, output, ct).ConfigureAwait(false);
+        var server = await StartAsync(settings, output, ct).ConfigureAwait(false);
         try
         {
             await server._app.WaitForShutdownAsync(ct).ConfigureAwait(false);
@@ -124,7 +124,11 @@ public sealed class VigilServer : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        await output.WriteLineAsync("vigil: stopped; audit log flushed.").ConfigureAwait(false);
+        finally
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+        await output.WriteLineAsync("vigil: stopped; logs flushed and synced.").ConfigureAwait(false);
         return 0;
     }
 

@@ -24,8 +24,9 @@ public interface ISigV4Request
     string RawQuery { get; }
 
     /// <summary>
-    /// Every value sent for a header, in order. Names are matched case-insensitively. Called
-    /// with lowercase names taken from the signed-headers list.
+    /// Every value sent for a header, in order (repeated header lines are separate values).
+    /// Must match names case-insensitively: the verifier asks with the names as listed in
+    /// SignedHeaders (lower-case from every real client) and a few fixed lower-case names.
     /// </summary>
     bool TryGetHeader(string name, out StringValues values);
 

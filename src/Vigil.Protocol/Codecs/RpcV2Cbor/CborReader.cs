@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
-using System.Text.Unicode;
 
 namespace Vigil.Protocol.Codecs.RpcV2Cbor;
 
@@ -19,7 +16,7 @@ namespace Vigil.Protocol.Codecs.RpcV2Cbor;
 /// caller loop or allocate more than the input size.
 /// Non-minimal encodings (e.g. 0x1800 for 0) are accepted, as RFC 8949 §5.1 allows decoders to.
 /// </remarks>
-internal ref struct CborReader
+internal ref partial struct CborReader
 {
     /// <summary>Deepest nesting accepted; the depth bitmask below holds at most 64 levels.</summary>
     public const int DefaultMaxDepth = 64;
@@ -223,67 +220,6 @@ internal ref struct CborReader
         return ReadArgument(initial, start);
     }
 
-    /// <summary>Reads a text string of either length form and checks that it is valid UTF-8.</summary>
-    public string ReadTextString()
-    {
-        if (TryReadTextStringUtf8(out ReadOnlySpan<byte> utf8))
-        {
-            return Encoding.UTF8.GetString(utf8);
-        }
-
-        return ReadIndefiniteText();
-    }
-
-    /// <summary>
-    /// Returns the validated UTF-8 bytes of a definite-length text string as a slice of the
-    /// input (no copy, valid as long as the input). Returns false and consumes nothing when the
-    /// string is indefinite-length; use <see cref="ReadTextString"/> then.
-    /// </summary>
-    public bool TryReadTextStringUtf8(out ReadOnlySpan<byte> utf8)
-    {
-        int start = _pos;
-        byte initial = ReadInitialByte();
-        if (initial >> 5 != 3)
-        {
-            CborFormatException.ThrowUnexpectedType("text string", initial, start);
-        }
-
-        if ((initial & 0x1f) == 31)
-        {
-            _pos = start;
-            utf8 = default;
-            return false;
-        }
-
-        utf8 = ReadDefiniteBody(initial, start);
-        if (!Utf8.IsValid(utf8))
-        {
-            CborFormatException.Throw("text string is not valid UTF-8", start);
-        }
-
-        return true;
-    }
-
-    public byte[] ReadByteString()
-    {
-        int start = _pos;
-        byte initial = ReadInitialByte();
-        if (initial >> 5 != 2)
-        {
-            CborFormatException.ThrowUnexpectedType("byte string", initial, start);
-        }
-
-        if ((initial & 0x1f) != 31)
-        {
-            return ReadDefiniteBody(initial, start).ToArray();
-        }
-
-        int total = MeasureChunks(2);
-        byte[] result = new byte[total];
-        CopyChunks(result);
-        return result;
-    }
-
     public int ReadStartArray() => ReadStartContainer(4, bytesPerItem: 1);
 
     /// <summary>Returns the number of key/value pairs, or -1 for an indefinite-length map.</summary>
@@ -314,12 +250,6 @@ internal ref struct CborReader
         _pos++;
         return true;
     }
-
-    /// <summary>
-    /// Skips one complete data item of any kind, including nested containers and tags, checking
-    /// it is well-formed (and that text is UTF-8) on the way. Work is linear in the bytes skipped.
-    /// </summary>
-    public void SkipValue() => SkipItem(_depth);
 
     private int ReadStartContainer(int major, int bytesPerItem)
     {
@@ -374,101 +304,6 @@ internal ref struct CborReader
         _depth--;
     }
 
-    private void SkipItem(int depth)
-    {
-        // Tags prefix one item; looping instead of recursing keeps a run of a million tags flat.
-        while (true)
-        {
-            int start = _pos;
-            byte initial = ReadInitialByte();
-            int major = initial >> 5;
-            int info = initial & 0x1f;
-            switch (major)
-            {
-                case 0 or 1:
-                    ReadArgument(initial, start);
-                    return;
-                case 2 or 3:
-                    if (info == 31)
-                    {
-                        MeasureChunks(major);
-                        SkipChunks();
-                    }
-                    else
-                    {
-                        ReadOnlySpan<byte> body = ReadDefiniteBody(initial, start);
-                        if (major == 3 && !Utf8.IsValid(body))
-                        {
-                            CborFormatException.Throw("text string is not valid UTF-8", start);
-                        }
-                    }
-
-                    return;
-                case 4 or 5:
-                    if (depth >= _maxDepth)
-                    {
-                        ThrowTooDeep(start);
-                    }
-
-                    int perItem = major == 5 ? 2 : 1;
-                    if (info == 31)
-                    {
-                        while (!AtBreak())
-                        {
-                            SkipItem(depth + 1);
-                            if (perItem == 2)
-                            {
-                                SkipItem(depth + 1);
-                            }
-                        }
-
-                        _pos++;
-                    }
-                    else
-                    {
-                        long items = (long)CheckCount(ReadArgument(initial, start), perItem, start) * perItem;
-                        for (long i = 0; i < items; i++)
-                        {
-                            SkipItem(depth + 1);
-                        }
-                    }
-
-                    return;
-                case 6:
-                    ReadArgument(initial, start);
-                    continue;
-                default:
-                    SkipSimpleOrFloat(initial, start);
-                    return;
-            }
-        }
-    }
-
-    private void SkipSimpleOrFloat(byte initial, int start)
-    {
-        switch (initial & 0x1f)
-        {
-            case < 24:
-                return;
-            case 24:
-                if (Take(1, start)[0] < 32)
-                {
-                    CborFormatException.Throw("two-byte simple value below 32", start);
-                }
-
-                return;
-            case 25: Take(2, start); return;
-            case 26: Take(4, start); return;
-            case 27: Take(8, start); return;
-            case 31:
-                CborFormatException.Throw("unexpected break", start);
-                return;
-            default:
-                CborFormatException.Throw("reserved additional information in major type 7", start);
-                return;
-        }
-    }
-
     /// <summary>True when the next byte is a break; throws at end of data (the break is missing).</summary>
     private readonly bool AtBreak()
     {
@@ -478,80 +313,6 @@ internal ref struct CborReader
         }
 
         return _data[_pos] == 0xff;
-    }
-
-    private string ReadIndefiniteText()
-    {
-        _pos++;
-        int total = MeasureChunks(3);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(total, 1));
-        try
-        {
-            CopyChunks(buffer);
-            return Encoding.UTF8.GetString(buffer, 0, total);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>
-    /// Validates the chunks of an indefinite string whose initial byte was just read, without
-    /// moving the reader, and returns their total length.
-    /// Each chunk must be a definite string of the same major type (RFC 8949 §3.2.3), and
-    /// each text chunk must be valid UTF-8 on its own.
-    /// </summary>
-    private readonly int MeasureChunks(int major)
-    {
-        CborReader scan = this;
-        int total = 0;
-        while (!scan.AtBreak())
-        {
-            int chunkStart = scan._pos;
-            byte initial = scan.ReadInitialByte();
-            if (initial >> 5 != major || (initial & 0x1f) == 31)
-            {
-                CborFormatException.Throw("indefinite-length string chunk is not a definite string of the same type", chunkStart);
-            }
-
-            ReadOnlySpan<byte> chunk = scan.ReadDefiniteBody(initial, chunkStart);
-            if (major == 3 && !Utf8.IsValid(chunk))
-            {
-                CborFormatException.Throw("text string chunk is not valid UTF-8", chunkStart);
-            }
-
-            // Chunks are slices of the input, so the sum never exceeds its length.
-            total += chunk.Length;
-        }
-
-        return total;
-    }
-
-    /// <summary>Copies already validated chunks into <paramref name="destination"/> and consumes the break.</summary>
-    private void CopyChunks(Span<byte> destination)
-    {
-        int written = 0;
-        while (_data[_pos] != 0xff)
-        {
-            int chunkStart = _pos;
-            ReadOnlySpan<byte> chunk = ReadDefiniteBody(ReadInitialByte(), chunkStart);
-            chunk.CopyTo(destination[written..]);
-            written += chunk.Length;
-        }
-
-        _pos++;
-    }
-
-    private void SkipChunks()
-    {
-        while (_data[_pos] != 0xff)
-        {
-            int chunkStart = _pos;
-            ReadDefiniteBody(ReadInitialByte(), chunkStart);
-        }
-
-        _pos++;
     }
 
     private byte ReadInitialByte()

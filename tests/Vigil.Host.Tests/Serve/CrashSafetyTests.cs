@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Vigil.Audit.Engine;
+using Vigil.Host.Tests.TestSupport;
+
+namespace Vigil.Host.Tests.Serve;
+
+/// <summary>
+/// The durability promise end to end: `vigil serve` is killed with SIGKILL while clients are calling it; after a
+/// restart, every call the server acknowledged has its audit record.
+/// </summary>
+public sealed partial class CrashSafetyTests
+{
+    [Fact]
+    public async Task Every_acknowledged_call_is_audited_after_SIGKILL_and_restart()
+    {
+        using var dir = new TempDir();
+        var credentials = Credentials.Write(dir);
+        var data = dir.File("data");
+
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using (var server = await ServerProcess.StartAsync(data, credentials))
+        {
+            using var client = new SignedClient(server.Endpoint, Credentials.AliceKey, Credentials.AliceSecret);
+            using var stop = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        var (status, id, _) = await client.GetCallerIdentityAsync(stop.Token);
+                        if (status == 200 && id is not null)
+                        {
+                            acknowledged.Add(id);
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+                    {
+                        // The kill cuts calls off mid-flight; those were never acknowledged.
+                        if (stop.IsCancellationRequested || !server.IsRunning)
+                        {
+                            return;
+                        }
+                    }
+                }
+            })).ToArray();
+
+            // Let the writers run until well into the load, then kill without warning.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (acknowledged.Count < 2000 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+            server.Kill();
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+        acknowledged.Count.ShouldBeGreaterThan(100);
+
+        // Restart: recovery must succeed and the server must serve again.
+        using (var server = await ServerProcess.StartAsync(data, credentials))
+        {
+            using var client = new SignedClient(server.Endpoint, Credentials.AliceKey, Credentials.AliceSecret);
+            var (status, id, body) = await client.GetCallerIdentityAsync();
+            status.ShouldBe(200);
+            body.ShouldContain("<Account>111111111111</Account>");
+            acknowledged.Add(id!);
+            await server.StopGracefullyAsync();
+        }
+
+        await using var audit = AuditLog.Open(data);
+        var recorded = audit.ReadRecovered().Select(e => e.RequestId).ToHashSet(StringComparer.Ordinal);
+        var missing = acknowledged.Where(id => !recorded.Contains(id)).ToList();
+        missing.ShouldBeEmpty($"{missing.Count} of {acknowledged.Count} acknowledged calls have no audit record");
+        audit.ReadRecovered().ShouldAllBe(e => e.EventName == "GetCallerIdentity" && e.AccountId == "111111111111");
+    }
+
+    /// <summary>`vigil serve` as a child process on a free port.</summary>
+    private sealed partial class ServerProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private ServerProcess(Process process, string endpoint)
+        {
+            _process = process;
+            Endpoint = endpoint;
+        }
+
+        public string Endpoint { get; }
+        public bool IsRunning => !_process.HasExited;
+
+        public static async Task<ServerProcess> StartAsync(string dataDir, string credentials)
+        {
+            var dll = Path.Combine(AppContext.BaseDirectory, "vigil.dll");
+            var psi = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var a in new[] { dll, "serve", "--port", "0", "--data-dir", dataDir, "--credentials", credentials })
+            {
+                psi.ArgumentList.Add(a);
+            }
+            var process = Process.Start(psi)!;
+            var endpoint = new TaskCompletionSource<string>();
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is not null && ListeningLine().Match(e.Data) is { Success: true } m)
+                {
+                    endpoint.TrySetResult(m.Groups[1].Value);
+                }
+            };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var done = await Task.WhenAny(endpoint.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+            if (done != endpoint.Task)
+            {
+                process.Kill();
+                throw new TimeoutException("vigil serve did not report its endpoint within 60 s");
+            }
+            return new ServerProcess(process, endpoint.Task.Result);
+        }
+
+        /// <summary>SIGKILL: no shutdown code runs.</summary>
+        public void Kill()
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+
+        /// <summary>SIGTERM, as a service manager stops it; the server drains and fsyncs.</summary>
+        public async Task StopGracefullyAsync()
+        {
+            Syscall.Kill(_process.Id, 15).ShouldBe(0);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(timeout.Token);
+            _process.ExitCode.ShouldBe(0);
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+            }
+            _process.Dispose();
+        }
+
+        [GeneratedRegex(@"listening on (http://\S+)")]
+        private static partial Regex ListeningLine();
+    }
+
+    private static partial class Syscall
+    {
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
+        public static partial int Kill(int pid, int signal);
+    }
+}
