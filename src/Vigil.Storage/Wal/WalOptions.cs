@@ -1,0 +1,50 @@
+using Vigil.Storage.IO;
+
+namespace Vigil.Storage.Wal;
+
+/// <summary>Settings for <see cref="WriteAheadLog.Open(WalOptions)"/>. Immutable once the log is open.</summary>
+public sealed class WalOptions
+{
+    /// <summary>64 MiB: ~130k records of 500 B, so checkpoints free space in coarse, cheap steps.</summary>
+    public const long DefaultSegmentBytes = 64L * 1024 * 1024;
+
+    /// <summary>Directory holding the segment files; created if missing. One log per directory.</summary>
+    public required string Directory { get; init; }
+
+    /// <summary>
+    /// A new segment starts once the current one has reached this size. A batch is never split
+    /// across segments, so a segment can exceed it by up to one batch.
+    /// </summary>
+    public long SegmentBytes { get; init; } = DefaultSegmentBytes;
+
+    /// <summary><see cref="SyncMode.Fsync"/> unless a test or benchmark says otherwise.</summary>
+    public SyncMode Sync { get; init; } = SyncMode.Fsync;
+
+    /// <summary>
+    /// Test seam: called on the writer thread before every batch write and every sync (also
+    /// under <see cref="SyncMode.None"/>, so a test can model a slow disk). Throwing from it
+    /// behaves exactly like the I/O call failing.
+    /// </summary>
+    internal Action<WalIoOperation>? IoHook { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Directory);
+        if (SegmentBytes <= WalFormat.SegmentHeaderSize)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(SegmentBytes), SegmentBytes, $"Must exceed the {WalFormat.SegmentHeaderSize}-byte segment header.");
+        }
+
+        if (!Enum.IsDefined(Sync))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Sync), Sync, "Unknown sync mode.");
+        }
+    }
+}
+
+internal enum WalIoOperation
+{
+    Write,
+    Sync,
+}
