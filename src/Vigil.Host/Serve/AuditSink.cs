@@ -10,7 +10,7 @@ internal sealed class AuditSink(AuditLog log) : IServedCallSink
     public ValueTask RecordAsync(ServedCall call, CancellationToken cancellationToken) =>
         log.AppendAsync(new AuditEvent
         {
-            EventId = Guid.NewGuid().ToString(),
+            EventId = RequestIds.Next(),
             RequestId = call.RequestId,
             EventTime = call.EventTime,
             EventSource = call.ServiceSigningName + ".amazonaws.com",

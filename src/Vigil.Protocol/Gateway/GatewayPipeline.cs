@@ -32,7 +32,7 @@ public sealed class GatewayPipeline(
     public async Task HandleAsync(HttpContext http)
     {
         var ct = http.RequestAborted;
-        var requestId = Guid.NewGuid().ToString();
+        var requestId = RequestIds.Next();
         var received = time.GetUtcNow();
         var response = new WireResponse();
         RequestRoute? route = null;

@@ -90,6 +90,6 @@ public sealed class RequestAuthenticator(ICredentialResolver credentials, Gatewa
             return v is not null;
         }
 
-        public void ComputePayloadSha256(Span<byte> destination) => SHA256.HashData(rawBody, destination);
+        public void ComputePayloadSha256(scoped Span<byte> destination) => Sha256.Hash(rawBody, destination);
     }
 }

@@ -125,7 +125,7 @@ public sealed class SigV4Verifier
         Span<byte> provided = stackalloc byte[32];
         bool matched = fields.Signature.Length == 64
             && TryDecodeHex(fields.Signature, provided)
-            && SignatureMatches(request, fields, key.Key, provided, first, second);
+            && SignatureMatches(request, fields, key, provided, first, second);
         if (!matched)
         {
             return SigV4Result.Fail(SigV4FailureKind.SignatureMismatch, SigV4Messages.SignatureMismatch, credential, fields.RequestTime, fields.IsPresigned);
@@ -147,7 +147,7 @@ public sealed class SigV4Verifier
     private static bool SignatureMatches<TRequest>(
         TRequest request,
         scoped in SigV4Fields fields,
-        byte[] signingKey,
+        SigningKeyCache.Entry signingKey,
         scoped ReadOnlySpan<byte> provided,
         scoped ReadOnlySpan<byte> payloadHash,
         scoped ReadOnlySpan<byte> alternativePayloadHash)
@@ -171,7 +171,7 @@ public sealed class SigV4Verifier
                 buffer.Length = prefixLength;
                 buffer.Append(candidate);
                 int canonicalLength = buffer.Length;
-                SHA256.HashData(buffer.Slice(0, canonicalLength), canonicalHash);
+                Sha256.Hash(buffer.Slice(0, canonicalLength), canonicalHash);
 
                 buffer.Append(AlgorithmLine);
                 buffer.AppendUtf16(fields.AmzDate);
@@ -179,7 +179,7 @@ public sealed class SigV4Verifier
                 buffer.AppendUtf16(fields.Scope);
                 buffer.Append('\n');
                 buffer.AppendLowerHex(canonicalHash);
-                HMACSHA256.HashData(signingKey, buffer.Slice(canonicalLength), computed);
+                signingKey.Sign(buffer.Slice(canonicalLength), computed);
                 if (CryptographicOperations.FixedTimeEquals(computed, provided))
                 {
                     return true;
