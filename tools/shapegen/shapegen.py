@@ -2,7 +2,7 @@
 """Generates the shape records and model metadata of every AWS service we speak.
 
 Reads the AWS API models (../shared/aws-models/*.json) and writes
-src/Vigil.Protocol/Shapes/Generated/<Service>.g.cs: one sealed class per structure
+src/Vigil.Protocol.Shapes/Generated/<Service>.g.cs: one sealed class per structure
 shape (properties named as the model's members), and a <Service>Model class whose
 static ServiceModel carries names, types, constraints, errors and operations for the
 generic codecs. Documentation text is dropped. Run it again when a model changes:
@@ -149,10 +149,9 @@ class Gen:
         out.append("{")
         out.append(f"    public static readonly {S}.ServiceModel Service = Build();")
         out.append("")
-        out.append(f"    private static {S}.ServiceModel Build()")
-        out.append("    {")
         order = sorted(self.shapes)
-        var = {n: "s_" + ident(n) for n in order}
+        var = {n: f"s[{i}]" for i, n in enumerate(order)}
+        body = []
         # Pass 1: create every shape (constraints included).
         for n in order:
             s = self.shapes[n]
@@ -189,7 +188,7 @@ class Gen:
             if "timestampFormat" in s:
                 args.append(f"TimestampFormat = {cs_str(s['timestampFormat'])}")
             init = (" { " + ", ".join(args) + " }") if args else ""
-            out.append(f"        var {var[n]} = new {S}.Shape({cs_str(n)}, {S}.ShapeType.{SHAPE_TYPE[t]}){init};")
+            body.append(("create", f"{var[n]} = new {S}.Shape({cs_str(n)}, {S}.ShapeType.{SHAPE_TYPE[t]}){init};"))
         # Pass 2: link members, elements, keys and values (shapes may refer to each other in cycles).
         for n in order:
             s = self.shapes[n]
@@ -198,8 +197,7 @@ class Gen:
             if t == "structure" and s.get("members"):
                 c = self.cls[n]
                 req = set(s.get("required", []))
-                out.append(f"        {v}.Members =")
-                out.append("        [")
+                lines = [f"{v}.Members =", "["]
                 for m, ms in s["members"].items():
                     p = prop_name(m, c)
                     typ = self.clr(ms["shape"], True)
@@ -218,20 +216,28 @@ class Gen:
                     if ms.get("flattened"):
                         extra.append("Flattened = true")
                     init = (" { " + ", ".join(extra) + " }") if extra else ""
-                    out.append(f"            new {S}.Member({cs_str(m)}, {var[ms['shape']]}, static o => (({c})o).{p}, static (o, x) => (({c})o).{p} = ({typ})x){init},")
-                out.append("        ];")
+                    lines.append(f"    new {S}.Member({cs_str(m)}, {var[ms['shape']]}, static o => (({c})o).{p}, static (o, x) => (({c})o).{p} = ({typ})x){init},")
+                lines.append("];")
+                body.append(("link", "\n".join(lines)))
             elif t == "list":
                 m = s["member"]
-                out.append(f"        {v}.Element = {var[m['shape']]};")
+                body.append(("link", f"{v}.Element = {var[m['shape']]};"))
                 if "locationName" in m:
-                    out.append(f"        {v}.ElementName = {cs_str(m['locationName'])};")
+                    body.append(("link", f"{v}.ElementName = {cs_str(m['locationName'])};"))
             elif t == "map":
-                out.append(f"        {v}.Key = {var[s['key']['shape']]};")
-                out.append(f"        {v}.Value = {var[s['value']['shape']]};")
+                body.append(("link", f"{v}.Key = {var[s['key']['shape']]};"))
+                body.append(("link", f"{v}.Value = {var[s['value']['shape']]};"))
                 if "locationName" in s["key"]:
-                    out.append(f"        {v}.KeyName = {cs_str(s['key']['locationName'])};")
+                    body.append(("link", f"{v}.KeyName = {cs_str(s['key']['locationName'])};"))
                 if "locationName" in s["value"]:
-                    out.append(f"        {v}.ValueName = {cs_str(s['value']['locationName'])};")
+                    body.append(("link", f"{v}.ValueName = {cs_str(s['value']['locationName'])};"))
+        # Small methods compile far faster than one long one (Roslyn's flow analysis grows with method size).
+        chunks = [body[i:i + 120] for i in range(0, len(body), 120)]
+        out.append(f"    private static {S}.ServiceModel Build()")
+        out.append("    {")
+        out.append(f"        var s = new {S}.Shape[{len(order)}];")
+        for i in range(len(chunks)):
+            out.append(f"        Part{i}(s);")
         # The service and its operations.
         signing = meta.get("signingName", meta["endpointPrefix"])
         out.append(f"        var service = new {S}.ServiceModel")
@@ -275,6 +281,14 @@ class Gen:
                 out.append(f"        service.AddError({var[n]});")
         out.append("        return service;")
         out.append("    }")
+        for i, chunk in enumerate(chunks):
+            out.append("")
+            out.append(f"    private static void Part{i}({S}.Shape[] s)")
+            out.append("    {")
+            for _, stmt in chunk:
+                for line in stmt.split("\n"):
+                    out.append("        " + line)
+            out.append("    }")
         out.append("}")
 
 
@@ -283,7 +297,7 @@ def main():
     root = os.path.normpath(os.path.join(here, "..", ".."))
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", default=os.path.join(root, "..", "shared", "aws-models"))
-    ap.add_argument("--out", default=os.path.join(root, "src", "Vigil.Protocol", "Shapes", "Generated"))
+    ap.add_argument("--out", default=os.path.join(root, "src", "Vigil.Protocol.Shapes", "Generated"))
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     for key, ns in SERVICES.items():

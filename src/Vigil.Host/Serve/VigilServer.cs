@@ -12,6 +12,7 @@ using Vigil.Host.Settings;
 using Vigil.Identity.Api;
 using Vigil.Identity.Credentials;
 using Vigil.Protocol.Gateway;
+using Vigil.Storage.ControlPlane;
 
 namespace Vigil.Host.Serve;
 
@@ -25,12 +26,16 @@ public sealed class VigilServer : IAsyncDisposable
     private readonly AuditLog _audit;
     private int _disposed;
 
-    private VigilServer(WebApplication app, AuditLog audit, VigilSettings settings)
+    private VigilServer(WebApplication app, AuditLog audit, ControlPlaneStore controlPlane, VigilSettings settings)
     {
         _app = app;
         _audit = audit;
+        ControlPlane = controlPlane;
         Settings = settings;
     }
+
+    /// <summary>The SQLite control plane every service keeps its definitions in.</summary>
+    public ControlPlaneStore ControlPlane { get; }
 
     public VigilSettings Settings { get; }
     public int Port { get; private set; }
@@ -44,6 +49,8 @@ public sealed class VigilServer : IAsyncDisposable
         Directory.CreateDirectory(settings.DataDir);
         var creds = CredentialBootstrap.Load(settings.Credentials, settings.DataDir);
         var store = new CredentialStore(creds.Entries, settings.NoAuth);
+        var controlPlane = ControlPlaneStore.Open(settings.DataDir, ServerInfo.Migrations);
+        ServerInfo.RecordStart(controlPlane, Version, TimeProvider.System.GetUtcNow());
         var audit = AuditLog.Open(settings.DataDir, settings.Fsync);
         if (audit.Recovery.Truncated)
         {
@@ -92,7 +99,7 @@ public sealed class VigilServer : IAsyncDisposable
             return pipeline.HandleAsync(ctx);
         });
 
-        var server = new VigilServer(app, audit, settings);
+        var server = new VigilServer(app, audit, controlPlane, settings);
         await app.StartAsync(ct).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Port = new Uri(address).Port;
@@ -147,6 +154,7 @@ public sealed class VigilServer : IAsyncDisposable
         {
             await _app.DisposeAsync().ConfigureAwait(false);
             await _audit.DisposeAsync().ConfigureAwait(false);
+            ControlPlane.Dispose();
         }
     }
 }

@@ -24,6 +24,7 @@ public sealed class VigilServerTests
             using var bob = new SignedClient(server.Endpoint, Credentials.BobKey, Credentials.BobSecret);
             (await alice.GetCallerIdentityAsync()).Body.ShouldContain("<Arn>arn:aws:iam::111111111111:user/alice</Arn>");
             (await bob.GetCallerIdentityAsync()).Body.ShouldContain("<Arn>arn:aws:iam::222222222222:user/bob</Arn>");
+            ServerInfo.Get(server.ControlPlane, "created_version").ShouldBe(VigilServer.Version);
         }
 
         // Graceful stop flushed the audit log: both calls are there, attributed to their accounts.

@@ -1,4 +1,3 @@
-using System.Text;
 using Vigil.Protocol.Errors;
 using Vigil.Protocol.Shapes;
 
@@ -21,7 +20,7 @@ public sealed class AwsQueryCodec : IProtocolCodec
         var root = QueryParameters.Parse(request.Query);
         if (!request.Body.IsEmpty)
         {
-            QueryParameters.Parse(Encoding.UTF8.GetString(request.Body.Span), root);
+            QueryParameters.Parse(request.Body.Span, root);
         }
         return root;
     }

@@ -40,16 +40,49 @@ public static class QueryParameters
                 continue;
             }
             var eq = pair.IndexOf('=');
-            var key = WebUtility.UrlDecode(eq < 0 ? pair.ToString() : pair[..eq].ToString());
-            var value = eq < 0 ? "" : WebUtility.UrlDecode(pair[(eq + 1)..].ToString());
-            var node = root;
-            foreach (var part in key.AsSpan().Split('.'))
-            {
-                node = node.GetOrAdd(key[part]);
-            }
-            node.Value = value;
+            Add(root, Decode(eq < 0 ? pair : pair[..eq]), Decode(eq < 0 ? [] : pair[(eq + 1)..]));
         }
         return root;
+    }
+
+    /// <summary>The same over UTF-8 bytes, as a form body arrives, without decoding the whole body to a string first.</summary>
+    public static QueryNode Parse(ReadOnlySpan<byte> form, QueryNode? into = null)
+    {
+        var root = into ?? new QueryNode();
+        foreach (var range in form.Split((byte)'&'))
+        {
+            var pair = form[range];
+            if (pair.IsEmpty)
+            {
+                continue;
+            }
+            var eq = pair.IndexOf((byte)'=');
+            Add(root, Decode(eq < 0 ? pair : pair[..eq]), Decode(eq < 0 ? [] : pair[(eq + 1)..]));
+        }
+        return root;
+    }
+
+    private static void Add(QueryNode root, string key, string value)
+    {
+        var node = root;
+        foreach (var part in key.AsSpan().Split('.'))
+        {
+            node = node.GetOrAdd(key[part]);
+        }
+        node.Value = value;
+    }
+
+    private static string Decode(ReadOnlySpan<char> text) =>
+        text.ContainsAny('%', '+') ? WebUtility.UrlDecode(text.ToString()) : text.ToString();
+
+    private static string Decode(ReadOnlySpan<byte> utf8)
+    {
+        if (!utf8.ContainsAny((byte)'%', (byte)'+'))
+        {
+            return System.Text.Encoding.UTF8.GetString(utf8);
+        }
+        var bytes = WebUtility.UrlDecodeToBytes(utf8.ToArray(), 0, utf8.Length);
+        return System.Text.Encoding.UTF8.GetString(bytes);
     }
 
     /// <summary>Numbered children ("1", "2", …) in numeric order; entries with other names are ignored.</summary>

@@ -5,7 +5,7 @@ namespace Vigil.Protocol.Shapes;
 
 /// <summary>
 /// Metadata of one AWS model shape: enough for the generic codecs to read and write it and for
-/// <see cref="Validation.ShapeValidator"/> to check it. Instances are built once by the generated
+/// the gateway's ShapeValidator to check it. Instances are built once by the generated
 /// <c>*Model</c> classes and are immutable after the static constructor links them.
 /// </summary>
 public sealed class Shape
