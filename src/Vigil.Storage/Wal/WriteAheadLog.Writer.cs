@@ -68,6 +68,7 @@ public sealed partial class WriteAheadLog
             Roll(batch.FirstLsn);
         }
 
+        EnsureZeroFilled(_activeLength + batch.Length);
         RandomAccess.Write(_active!, batch.Bytes, _activeLength);
         _activeLength += batch.Length;
         _options.IoHook?.Invoke(WalIoOperation.Sync);
@@ -79,6 +80,24 @@ public sealed partial class WriteAheadLog
 
         Interlocked.Add(ref _recordsWritten, batch.RecordCount);
         Interlocked.Increment(ref _batchesWritten);
+    }
+
+    /// <summary>
+    /// Keeps the file zero-filled (written, not just allocated) at least to <paramref name="end"/>, in steps of
+    /// <see cref="WalOptions.ZeroFillBytes"/> (1 MiB).
+    /// Appending past the end of a file makes every fdatasync also commit the new size through the filesystem
+    /// journal: ~1.6 ms per sync on this machine's disk against ~0.2 ms for overwriting written blocks. So the
+    /// size grows once per MiB and the record writes overwrite zeros. Readers stop at an all-zero record header.
+    /// </summary>
+    private void EnsureZeroFilled(long end)
+    {
+        var step = _options.ZeroFillBytes;
+        while (step > 0 && _zeroedLength < end)
+        {
+            _zeroChunk ??= new byte[step];
+            RandomAccess.Write(_active!, _zeroChunk, _zeroedLength);
+            _zeroedLength += step;
+        }
     }
 
     /// <summary>Starts a segment whose first record is <paramref name="firstLsn"/>; the batch follows the header.</summary>
@@ -105,6 +124,7 @@ public sealed partial class WriteAheadLog
         _active?.Dispose();
         _active = handle;
         _activeLength = WalFormat.SegmentHeaderSize;
+        _zeroedLength = WalFormat.SegmentHeaderSize;
         lock (_segmentsLock)
         {
             _segments.Add(new WalSegmentInfo(firstLsn, path));

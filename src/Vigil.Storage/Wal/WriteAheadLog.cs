@@ -64,6 +64,9 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     // Writer thread only.
     private SafeFileHandle? _active;
     private long _activeLength;
+    // Where the zero-filled region of the active segment ends (>= _activeLength).
+    private long _zeroedLength;
+    private byte[]? _zeroChunk;
     private WalBatch _spare = new();
 
     private long _durableLsn;
@@ -85,6 +88,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         {
             _active = File.OpenHandle(_segments[^1].Path, FileMode.Open, FileAccess.Write, FileShare.Read);
             _activeLength = recovery.ActiveLength;
+            _zeroedLength = Math.Max(_activeLength, RandomAccess.GetLength(_active));
         }
 
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "vigil-wal-writer" };

@@ -111,23 +111,79 @@ public sealed class WalRecoveryTests
     }
 
     [Fact]
-    public async Task A_zero_filled_tail_is_cut_off()
+    public async Task A_zero_filled_tail_is_the_end_of_the_log_not_damage()
     {
-        // ext4 can show a file extended by zeros after a crash (size updated, data not).
+        // The writer zero-fills ahead of its records (ZeroFillBytes); ext4 can also show a file extended by
+        // zeros after a crash. Either way the records end at the first all-zero header.
         using var temp = new TempDirectory();
         await WriteRecords(temp.Path, [10, 20]);
         var segment = WalTestKit.Segments(temp.Path).Single();
-        var length = new FileInfo(segment).Length;
         await using (var stream = new FileStream(segment, FileMode.Append))
         {
             await stream.WriteAsync(new byte[4096]);
         }
 
         var (report, records) = await WalTestKit.Reopen(temp.Path);
+        report.Damage.ShouldBe(WalDamage.None);
+        records.Count.ShouldBe(2);
+
+        // Appends go where the records ended, over the zeros, and survive another reopen.
+        await using (var log = WalTestKit.Open(temp.Path))
+        {
+            (await log.AppendAsync(WalTestKit.Payload(3, 30))).ShouldBe(3);
+        }
+        var (again, all) = await WalTestKit.Reopen(temp.Path);
+        again.Damage.ShouldBe(WalDamage.None);
+        all.Select(r => r.Payload.Length).ShouldBe([10, 20, 30]);
+    }
+
+    [Fact]
+    public async Task Bytes_after_a_zero_header_are_damage_and_are_cut()
+    {
+        using var temp = new TempDirectory();
+        await WriteRecords(temp.Path, [10, 20]);
+        var segment = WalTestKit.Segments(temp.Path).Single();
+        var length = new FileInfo(segment).Length;
+        await using (var stream = new FileStream(segment, FileMode.Append))
+        {
+            await stream.WriteAsync(new byte[100]);
+            await stream.WriteAsync(new byte[] { 1, 2, 3 });
+        }
+
+        var (report, records) = await WalTestKit.Reopen(temp.Path);
         report.Damage.ShouldBe(WalDamage.ChecksumMismatch);
-        report.BytesDropped.ShouldBe(4096);
         records.Count.ShouldBe(2);
         new FileInfo(segment).Length.ShouldBe(length);
+    }
+
+    [Fact]
+    public async Task Zero_filled_segments_recover_every_record_and_keep_appending()
+    {
+        using var temp = new TempDirectory();
+        await using (var log = WalTestKit.Open(temp.Path, segmentBytes: 64 * 1024, zeroFillBytes: 16 * 1024))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    await log.AppendAsync(WalTestKit.Payload((w * 1000) + i, 100 + i));
+                }
+            })));
+        }
+        WalTestKit.Segments(temp.Path).ShouldAllBe(s => (new FileInfo(s).Length - WalFormat.SegmentHeaderSize) % (16 * 1024) == 0);
+
+        var (report, records) = await WalTestKit.Reopen(temp.Path, 64 * 1024, zeroFillBytes: 16 * 1024);
+        report.Damage.ShouldBe(WalDamage.None);
+        records.Count.ShouldBe(800);
+        records.Select(r => r.Lsn).ShouldBe(Enumerable.Range(1, 800).Select(i => (long)i));
+
+        await using (var log = WalTestKit.Open(temp.Path, 64 * 1024, zeroFillBytes: 16 * 1024))
+        {
+            (await log.AppendAsync(WalTestKit.Payload(9, 9))).ShouldBe(801);
+        }
+        var (_, after) = await WalTestKit.Reopen(temp.Path, 64 * 1024, zeroFillBytes: 16 * 1024);
+        after.Count.ShouldBe(801);
+        after[^1].Payload.ShouldBe(WalTestKit.Payload(9, 9));
     }
 
     [Fact]

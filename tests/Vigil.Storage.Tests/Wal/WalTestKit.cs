@@ -7,9 +7,10 @@ namespace Vigil.Storage.Tests.Wal;
 /// <summary>Builders and readers shared by the WAL tests.</summary>
 internal static class WalTestKit
 {
+    /// <summary>Opens a log; zero-fill is off unless asked for, so file lengths equal record ends in the tests that measure them.</summary>
     public static WriteAheadLog Open(string directory, long segmentBytes = WalOptions.DefaultSegmentBytes,
-        SyncMode sync = SyncMode.None, Action<WalIoOperation>? hook = null) =>
-        WriteAheadLog.Open(new WalOptions { Directory = directory, SegmentBytes = segmentBytes, Sync = sync, IoHook = hook });
+        SyncMode sync = SyncMode.None, Action<WalIoOperation>? hook = null, int zeroFillBytes = 0) =>
+        WriteAheadLog.Open(new WalOptions { Directory = directory, SegmentBytes = segmentBytes, Sync = sync, IoHook = hook, ZeroFillBytes = zeroFillBytes });
 
     /// <summary>A payload whose bytes say which record it is, so a mix-up cannot go unnoticed.</summary>
     public static byte[] Payload(int seed, int length)
@@ -42,9 +43,9 @@ internal static class WalTestKit
 
     /// <summary>Opens, replays and closes: what a restarted process would see.</summary>
     public static async Task<(WalRecoveryReport Report, List<(long Lsn, byte Type, byte[] Payload)> Records)> Reopen(
-        string directory, long segmentBytes = WalOptions.DefaultSegmentBytes)
+        string directory, long segmentBytes = WalOptions.DefaultSegmentBytes, int zeroFillBytes = 0)
     {
-        await using var log = Open(directory, segmentBytes);
+        await using var log = Open(directory, segmentBytes, zeroFillBytes: zeroFillBytes);
         return (log.Recovery, ReadAll(log));
     }
 

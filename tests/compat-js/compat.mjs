@@ -1,0 +1,95 @@
+// Calls one AWS operation with the AWS SDK for JavaScript v3 and prints, as one JSON object, what a user would see.
+//
+// usage: node compat.mjs SERVICE OPERATION [--cbor]
+//   SERVICE: sts | cloudwatch | logs; OPERATION: the command name without "Command" (GetCallerIdentity, ListMetrics,
+//   DescribeLogGroups), sent with no parameters. --cbor puts CloudWatch on the SDK's Smithy RPCv2 CBOR protocol
+//   (protocol notes §5) instead of the JSON 1.0 protocol this package build uses.
+// The endpoint comes from VIGIL_ENDPOINT; keys and region from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+// AWS_DEFAULT_REGION. Retries are off. The tests in tests/Vigil.Compat.Tests/JsSdk run this script.
+//
+// Output: {"ok": true, "result": ..., "metadata": {httpStatusCode, requestId}, "wire": ..., "versions": ...} or, when
+// the SDK threw, {"ok": false, "name": e.name, "Code": e.Code, "httpStatusCode": e.$metadata.httpStatusCode, ...}.
+import { readFileSync } from "node:fs";
+import { AwsSmithyRpcV2CborProtocol } from "@aws-sdk/core/protocols";
+
+const services = {
+  sts: { pkg: "@aws-sdk/client-sts", client: "STSClient", exception: "STSServiceException" },
+  cloudwatch: { pkg: "@aws-sdk/client-cloudwatch", client: "CloudWatchClient", exception: "CloudWatchServiceException" },
+  logs: { pkg: "@aws-sdk/client-cloudwatch-logs", client: "CloudWatchLogsClient", exception: "CloudWatchLogsServiceException" },
+};
+
+const args = process.argv.slice(2);
+const cbor = args.includes("--cbor");
+const [serviceName, operation] = args.filter((a) => a !== "--cbor");
+const service = services[serviceName];
+if (!service || !operation) {
+  console.error("usage: node compat.mjs sts|cloudwatch|logs OPERATION [--cbor]");
+  process.exit(2);
+}
+if (cbor && serviceName !== "cloudwatch") {
+  console.error("--cbor applies to cloudwatch only");
+  process.exit(2);
+}
+
+const sdk = await import(service.pkg);
+const Command = sdk[`${operation}Command`];
+if (!Command) {
+  console.error(`${service.pkg} has no ${operation}Command`);
+  process.exit(2);
+}
+
+const config = {
+  endpoint: process.env.VIGIL_ENDPOINT,
+  region: process.env.AWS_DEFAULT_REGION,
+  maxAttempts: 1,
+  credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY },
+};
+if (cbor) {
+  config.protocol = AwsSmithyRpcV2CborProtocol;
+  config.protocolSettings = { defaultNamespace: "com.amazonaws.cloudwatch", awsQueryCompatible: true };
+}
+const client = new sdk[service.client](config);
+
+// What went on the wire: the request headers after serialization and signing.
+const wire = {};
+client.middlewareStack.add(
+  (next) => async (input) => {
+    const { request } = input;
+    const header = (name) => Object.entries(request.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
+    Object.assign(wire, {
+      method: request.method,
+      path: request.path,
+      content_type: header("content-type"),
+      smithy_protocol: header("smithy-protocol"),
+      x_amz_target: header("x-amz-target"),
+    });
+    return next(input);
+  },
+  { step: "finalizeRequest", name: "vigilCompatCaptureWire", priority: "low" },
+);
+
+const version = (pkg) => JSON.parse(readFileSync(new URL(`./node_modules/${pkg}/package.json`, import.meta.url), "utf8")).version;
+const out = {
+  versions: { [service.pkg]: version(service.pkg), "@aws-sdk/core": version("@aws-sdk/core"), node: process.version },
+  protocol: cbor ? "smithy-rpc-v2-cbor" : "default",
+  wire,
+};
+
+try {
+  const { $metadata, ...result } = await client.send(new Command({}));
+  Object.assign(out, { ok: true, result, metadata: { httpStatusCode: $metadata.httpStatusCode, requestId: $metadata.requestId ?? null } });
+} catch (e) {
+  Object.assign(out, {
+    ok: false,
+    name: e.name ?? null,
+    Code: e.Code ?? null,
+    Type: e.Type ?? null,
+    fault: e.$fault ?? null,
+    message: e.message ?? null,
+    errorClass: e.constructor?.name ?? null,
+    isServiceException: e instanceof sdk[service.exception],
+    httpStatusCode: e.$metadata?.httpStatusCode ?? null,
+    requestId: e.$metadata?.requestId ?? null,
+  });
+}
+console.log(JSON.stringify(out));
