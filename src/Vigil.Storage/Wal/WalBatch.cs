@@ -2,26 +2,24 @@ using System.Buffers;
 
 namespace Vigil.Storage.Wal;
 
+/// <summary>One encoded append waiting in the queue: its records (headers included) in a pooled buffer.</summary>
+internal readonly record struct QueuedAppend(byte[] Buffer, int Length, int RecordCount, PendingAppend Append);
+
 /// <summary>
-/// Encoded records waiting for one write + one sync, and the appends to complete afterwards.
-/// Filled by appenders under <c>WriteAheadLog._lock</c>; once the writer swaps it out it is
-/// the writer thread's alone until it is reset and swapped back in. Two instances per log
-/// alternate, so the steady state allocates nothing.
+/// The appends the writer took from the queue for one write + one sync, and the LSNs it gave them.
+/// Writer thread only. The buffers are written with one vectored write (pwritev), so records are copied
+/// once, by their appender, and never again.
 /// </summary>
 internal sealed class WalBatch
 {
-    // 64 KiB holds a batch from 64 appenders of ~500 B without growing; anything that grew
-    // past 4 MiB (a burst of large records) is given back rather than pinned for the log's life.
-    private const int InitialBytes = 64 * 1024;
-    private const int RetainedBytes = 4 * 1024 * 1024;
+    private readonly List<ReadOnlyMemory<byte>> _buffers = new(64);
+    private QueuedAppend[] _items = new QueuedAppend[64];
+    private long[] _lsns = new long[64];
+    private int _count;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBytes);
-    private Waiter[] _waiters = new Waiter[64];
-    private int _waiterCount;
+    public long Length { get; private set; }
 
-    public int Length { get; private set; }
-
-    public bool IsEmpty => Length == 0;
+    public bool IsEmpty => _count == 0;
 
     public long FirstLsn { get; private set; }
 
@@ -29,84 +27,59 @@ internal sealed class WalBatch
 
     public int RecordCount { get; private set; }
 
-    public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, Length);
+    public IReadOnlyList<ReadOnlyMemory<byte>> Buffers => _buffers;
 
-    public void AddRecord(long lsn, byte type, uint crc, ReadOnlySpan<byte> payload)
+    public void Add(QueuedAppend item, long firstLsn)
     {
-        var size = WalFormat.RecordHeaderSize + payload.Length;
-        EnsureCapacity(size);
-        var destination = _buffer.AsSpan(Length, size);
-        WalFormat.WriteRecordHeader(destination, payload.Length, crc, type);
-        payload.CopyTo(destination[WalFormat.RecordHeaderSize..]);
-        Length += size;
-        if (RecordCount == 0)
+        if (_count == _items.Length)
         {
-            FirstLsn = lsn;
+            Array.Resize(ref _items, _count * 2);
+            Array.Resize(ref _lsns, _count * 2);
         }
 
-        LastLsn = lsn;
-        RecordCount++;
-    }
-
-    public void AddWaiter(PendingAppend append, long result)
-    {
-        if (_waiterCount == _waiters.Length)
+        if (_count == 0)
         {
-            Array.Resize(ref _waiters, _waiters.Length * 2);
+            FirstLsn = firstLsn;
         }
 
-        _waiters[_waiterCount++] = new Waiter(append, result);
+        _items[_count] = item;
+        _lsns[_count] = firstLsn;
+        _count++;
+        _buffers.Add(item.Buffer.AsMemory(0, item.Length));
+        Length += item.Length;
+        RecordCount += item.RecordCount;
+        LastLsn = firstLsn + item.RecordCount - 1;
     }
 
+    /// <summary>Completes every append with its (first) LSN; continuations run on the thread pool.</summary>
     public void Complete()
     {
-        for (var i = 0; i < _waiterCount; i++)
+        for (var i = 0; i < _count; i++)
         {
-            _waiters[i].Append.SetResult(_waiters[i].Result);
+            _items[i].Append.SetResult(_lsns[i]);
         }
     }
 
     public void Fault(Exception error)
     {
-        for (var i = 0; i < _waiterCount; i++)
+        for (var i = 0; i < _count; i++)
         {
-            _waiters[i].Append.SetException(error);
+            _items[i].Append.SetException(error);
         }
-
-        _waiterCount = 0;
     }
 
+    /// <summary>Returns the record buffers to the pool and empties the batch for reuse.</summary>
     public void Reset()
     {
-        Array.Clear(_waiters, 0, _waiterCount);
-        _waiterCount = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            ArrayPool<byte>.Shared.Return(_items[i].Buffer);
+        }
+
+        Array.Clear(_items, 0, _count);
+        _buffers.Clear();
+        _count = 0;
         Length = 0;
         RecordCount = 0;
-        if (_buffer.Length > RetainedBytes)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(InitialBytes);
-        }
     }
-
-    public void Release()
-    {
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
-    }
-
-    private void EnsureCapacity(int extra)
-    {
-        if (Length + extra <= _buffer.Length)
-        {
-            return;
-        }
-
-        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + extra));
-        _buffer.AsSpan(0, Length).CopyTo(grown);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = grown;
-    }
-
-    private readonly record struct Waiter(PendingAppend Append, long Result);
 }

@@ -2,8 +2,8 @@ using System.Buffers;
 
 namespace Vigil.Storage.Wal;
 
-// The caller-side half of group commit. Runs on the appending thread; allocation-free in the
-// steady state (pooled completion, pooled batch buffer, no closure).
+// The caller-side half of group commit. Runs on the appending thread: encodes the record (CRC and header)
+// into a pooled buffer and queues it; no lock is taken, so appenders never wait for each other or the writer.
 public sealed partial class WriteAheadLog
 {
     /// <summary>
@@ -26,29 +26,10 @@ public sealed partial class WriteAheadLog
             return ValueTask.FromCanceled<long>(cancellationToken);
         }
 
-        var span = payload.Span;
-        var crc = WalFormat.RecordCrc(type, span);
-        var append = _pool.Rent();
-        lock (_lock)
-        {
-            if (_failure is null && !_closing)
-            {
-                var lsn = _nextLsn++;
-                var wasEmpty = _filling.IsEmpty;
-                _filling.AddRecord(lsn, type, crc, span);
-                _filling.AddWaiter(append, lsn);
-                if (wasEmpty)
-                {
-                    // The writer only ever waits on an empty batch; one pulse per batch.
-                    Monitor.Pulse(_lock);
-                }
-
-                return append.Task;
-            }
-        }
-
-        _pool.Return(append);
-        return ValueTask.FromException<long>(Rejection());
+        var size = WalFormat.RecordHeaderSize + payload.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        Encode(buffer, type, payload.Span);
+        return Enqueue(buffer, size, recordCount: 1);
     }
 
     /// <summary>
@@ -71,9 +52,16 @@ public sealed partial class WriteAheadLog
             throw new ArgumentException("A batch needs at least one record.", nameof(payloads));
         }
 
+        long size = 0;
         for (var i = 0; i < count; i++)
         {
             ValidateLength(payloads[i].Length, nameof(payloads));
+            size += WalFormat.RecordHeaderSize + payloads[i].Length;
+        }
+
+        if (size > int.MaxValue / 2)
+        {
+            throw new ArgumentException("A batch must stay under 1 GiB; split it.", nameof(payloads));
         }
 
         if (cancellationToken.IsCancellationRequested)
@@ -81,52 +69,69 @@ public sealed partial class WriteAheadLog
             return ValueTask.FromCanceled<long>(cancellationToken);
         }
 
-        var crcs = ArrayPool<uint>.Shared.Rent(count);
-        try
+        var buffer = ArrayPool<byte>.Shared.Rent((int)size);
+        var offset = 0;
+        for (var i = 0; i < count; i++)
         {
-            for (var i = 0; i < count; i++)
-            {
-                crcs[i] = WalFormat.RecordCrc(type, payloads[i].Span);
-            }
+            var payload = payloads[i].Span;
+            Encode(buffer.AsSpan(offset), type, payload);
+            offset += WalFormat.RecordHeaderSize + payload.Length;
+        }
 
-            var append = _pool.Rent();
-            lock (_lock)
-            {
-                if (_failure is null && !_closing)
-                {
-                    var first = _nextLsn;
-                    var wasEmpty = _filling.IsEmpty;
-                    for (var i = 0; i < count; i++)
-                    {
-                        _filling.AddRecord(_nextLsn++, type, crcs[i], payloads[i].Span);
-                    }
+        return Enqueue(buffer, offset, count);
+    }
 
-                    _filling.AddWaiter(append, first);
-                    if (wasEmpty)
-                    {
-                        Monitor.Pulse(_lock);
-                    }
+    private static void Encode(Span<byte> destination, byte type, ReadOnlySpan<byte> payload)
+    {
+        WalFormat.WriteRecordHeader(destination, payload.Length, WalFormat.RecordCrc(type, payload), type);
+        payload.CopyTo(destination[WalFormat.RecordHeaderSize..]);
+    }
 
-                    return append.Task;
-                }
-            }
-
-            _pool.Return(append);
+    private ValueTask<long> Enqueue(byte[] buffer, int length, int recordCount)
+    {
+        if (_failure is not null || _closing)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
             return ValueTask.FromException<long>(Rejection());
         }
-        finally
+
+        var append = _pool.Rent();
+        var task = append.Task;
+        _queue.Enqueue(new QueuedAppend(buffer, length, recordCount, append));
+        WakeWriter();
+
+        // The writer may have exited (close or failure) between the check above and the enqueue:
+        // then nobody else will take this item, so fault whatever is left.
+        if (Volatile.Read(ref _writerGone))
         {
-            ArrayPool<uint>.Shared.Return(crcs);
+            FaultQueued();
+        }
+
+        return task;
+    }
+
+    /// <summary>Wakes the writer if it is idle; one interlocked read per append when it is busy.</summary>
+    private void WakeWriter()
+    {
+        if (Volatile.Read(ref _writerIdle) == 1 && Interlocked.Exchange(ref _writerIdle, 0) == 1)
+        {
+            _wake.Release();
         }
     }
 
-    private Exception Rejection()
+    /// <summary>Faults every append still queued; used once the writer is gone.</summary>
+    private void FaultQueued()
     {
-        lock (_lock)
+        var error = Rejection();
+        while (_queue.TryDequeue(out var item))
         {
-            return _failure ?? (Exception)new ObjectDisposedException(nameof(WriteAheadLog));
+            ArrayPool<byte>.Shared.Return(item.Buffer);
+            item.Append.SetException(error);
         }
     }
+
+    private Exception Rejection() =>
+        (Exception?)_failure ?? new ObjectDisposedException(nameof(WriteAheadLog));
 
     private static void ValidateType(byte type)
     {

@@ -5,27 +5,44 @@ namespace Vigil.Storage.Wal;
 // The writer thread: the only code that touches the active segment file.
 public sealed partial class WriteAheadLog
 {
+    // A batch stops growing here, to bound the memory one write pins (records are already encoded).
+    private const long MaxBatchBytes = 8L * 1024 * 1024;
+
     private void WriterLoop()
     {
+        var batch = new WalBatch();
         try
         {
             while (true)
             {
-                WalBatch batch;
-                lock (_lock)
+                while (batch.Length < MaxBatchBytes && _queue.TryDequeue(out var item))
                 {
-                    while (_filling.IsEmpty && !_closing)
-                    {
-                        Monitor.Wait(_lock);
-                    }
+                    batch.Add(item, _nextLsn);
+                    _nextLsn += item.RecordCount;
+                }
 
-                    if (_filling.IsEmpty)
+                if (batch.IsEmpty)
+                {
+                    if (_closing)
                     {
                         return; // Closing, and everything queued has been written.
                     }
 
-                    batch = _filling;
-                    _filling = _spare;
+                    // Announce idleness, then look once more: an appender that queued before seeing the
+                    // flag would otherwise wait for a wake that never comes.
+                    Volatile.Write(ref _writerIdle, 1);
+                    if (!_queue.IsEmpty || _closing)
+                    {
+                        if (Interlocked.Exchange(ref _writerIdle, 0) == 0)
+                        {
+                            _wake.Wait(); // an appender took the flag and released once: consume it
+                        }
+
+                        continue;
+                    }
+
+                    _wake.Wait();
+                    continue;
                 }
 
                 try
@@ -43,19 +60,14 @@ public sealed partial class WriteAheadLog
                 Volatile.Write(ref _durableLsn, batch.LastLsn);
                 batch.Complete();
                 batch.Reset();
-                _spare = batch;
             }
         }
         finally
         {
             _active?.Dispose();
             _active = null;
-            lock (_lock)
-            {
-                _filling.Release();
-            }
-
-            _spare.Release();
+            Volatile.Write(ref _writerGone, true);
+            FaultQueued();
             _writerExited.TrySetResult();
         }
     }
@@ -69,7 +81,14 @@ public sealed partial class WriteAheadLog
         }
 
         EnsureZeroFilled(_activeLength + batch.Length);
-        RandomAccess.Write(_active!, batch.Bytes, _activeLength);
+        if (batch.Buffers.Count == 1)
+        {
+            RandomAccess.Write(_active!, batch.Buffers[0].Span, _activeLength); // the vectored overload allocates per call
+        }
+        else
+        {
+            RandomAccess.Write(_active!, batch.Buffers, _activeLength);
+        }
         _activeLength += batch.Length;
         _options.IoHook?.Invoke(WalIoOperation.Sync);
         if (_options.Sync == SyncMode.Fsync)
@@ -133,20 +152,11 @@ public sealed partial class WriteAheadLog
 
     private void Fail(Exception error, WalBatch inFlight)
     {
-        var failure = new WalFailedException(
+        _failure = new WalFailedException(
             $"Writing the WAL in '{_directory}' failed; the log accepts no more writes. Reopen it to recover.", error);
-        WalBatch queued;
-        lock (_lock)
-        {
-            _failure = failure;
-            queued = _filling;
-        }
 
-        // Appenders check _failure under the lock before touching _filling, so from here on
-        // both batches are this thread's.
-        inFlight.Fault(failure);
-        queued.Fault(failure);
+        // Appenders check _failure before queueing; whatever got in anyway is faulted as the writer exits.
+        inFlight.Fault(_failure);
         inFlight.Reset();
-        _spare = inFlight;
     }
 }
