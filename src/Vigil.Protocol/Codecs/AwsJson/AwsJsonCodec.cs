@@ -29,16 +29,7 @@ public sealed class AwsJsonCodec : IProtocolCodec
     {
         response.Status = operation.SuccessStatus;
         response.ContentType = _contentType;
-        using var writer = new Utf8JsonWriter(response, WriterOptions);
-        if (output is null || operation.Output is null)
-        {
-            writer.WriteStartObject();
-            writer.WriteEndObject();
-        }
-        else
-        {
-            JsonShapeWriter.Write(writer, output, operation.Output);
-        }
+        JsonShapeWriter.WriteBody(response, output, operation.Output);
     }
 
     public void WriteError(ServiceModel? service, AwsServiceException error, string requestId, WireResponse response)

@@ -7,6 +7,23 @@ namespace Vigil.Protocol.Codecs.AwsJson;
 /// <summary>Writes shape records as JSON (awsJson and restJson1 bodies, and audit record parameters).</summary>
 public static class JsonShapeWriter
 {
+    private static readonly JsonWriterOptions BodyOptions = new() { SkipValidation = true };
+
+    /// <summary>A whole response body: the output record, or {} for an operation without output.</summary>
+    public static void WriteBody(System.Buffers.IBufferWriter<byte> destination, object? output, Shape? shape)
+    {
+        using var writer = new Utf8JsonWriter(destination, BodyOptions);
+        if (output is null || shape is null)
+        {
+            writer.WriteStartObject();
+            writer.WriteEndObject();
+        }
+        else
+        {
+            Write(writer, output, shape);
+        }
+    }
+
     public static void Write(Utf8JsonWriter writer, object value, Shape shape)
     {
         switch (shape.Type)
