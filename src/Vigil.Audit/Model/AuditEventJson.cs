@@ -17,6 +17,15 @@ public static class AuditEventJson
         var buffer = new ArrayBufferWriter<byte>(768);
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
+            Write(w, e);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes the event with <paramref name="w"/> (reset onto the caller's buffer); flushes it.</summary>
+    public static void Write(Utf8JsonWriter w, AuditEvent e)
+    {
+        {
             w.WriteStartObject();
             w.WriteString("eventVersion"u8, "1.08");
             w.WritePropertyName("userIdentity"u8);
@@ -66,7 +75,7 @@ public static class AuditEventJson
             }
             w.WriteEndObject();
         }
-        return buffer.WrittenSpan.ToArray();
+        w.Flush();
     }
 
     private static void WriteRaw(Utf8JsonWriter w, ReadOnlySpan<byte> name, ReadOnlyMemory<byte> json)

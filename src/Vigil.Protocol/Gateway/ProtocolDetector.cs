@@ -151,7 +151,37 @@ public sealed class ProtocolDetector(ServiceCatalog catalog)
     }
 
     /// <summary>The service of "Credential=AKID/20261122/us-east-1/monitoring/aws4_request", from the header or a presigned URL.</summary>
-    public static string? SigV4ScopeService(WireRequest request) => SigV4Scope(request) is { } parts ? parts[3] : null;
+    public static string? SigV4ScopeService(WireRequest request)
+    {
+        // The common case, on every signed call: read the service out of the Authorization header without splitting it.
+        if (request.Header("Authorization") is not { } auth)
+        {
+            return SigV4Scope(request) is { } parts ? parts[3] : null;
+        }
+        var i = auth.IndexOf("Credential=", StringComparison.Ordinal);
+        if (i < 0)
+        {
+            return null;
+        }
+        var credential = auth.AsSpan(i + 11);
+        var end = credential.IndexOfAny(',', ' ');
+        if (end >= 0)
+        {
+            credential = credential[..end];
+        }
+        // AKID/date/region/service/aws4_request
+        for (var part = 0; part < 3; part++)
+        {
+            var slash = credential.IndexOf('/');
+            if (slash < 0)
+            {
+                return null;
+            }
+            credential = credential[(slash + 1)..];
+        }
+        var last = credential.IndexOf('/');
+        return last < 0 ? null : credential[..last].ToString();
+    }
 
     /// <summary>The five parts of the SigV4 credential (key, date, region, service, terminator), unverified.</summary>
     public static string[]? SigV4Scope(WireRequest request)
