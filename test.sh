@@ -48,6 +48,13 @@ if ! dotnet build Vigil.slnx -c Release; then
     exit 1
 fi
 
+log "dotnet format --verify-no-changes (STYLE.md §24)"
+if ! dotnet format Vigil.slnx --verify-no-changes --no-restore; then
+    echo "test.sh: code style differs from .editorconfig; run 'dotnet format Vigil.slnx' and commit the result."
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
 log "dotnet test Vigil.slnx -c Release --no-build"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

@@ -39,13 +39,39 @@ public static class SigV4Signer
         canonical.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
 
         var scope = $"{date}/{region}/{service}/aws4_request";
-        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
+        var signature = Signature(canonical.ToString(), amzDate, scope, secretKey, date, region, service);
+        headers["Authorization"] = $"AWS4-HMAC-SHA256 Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
+    }
+
+    /// <summary>
+    /// A presigned query string (everything after '?', X-Amz-Signature last) for a request that signs only the
+    /// host header, as presigned STS GetCallerIdentity URLs are made. <paramref name="rawQuery"/> holds the
+    /// call's own parameters.
+    /// </summary>
+    public static string Presign(string method, string host, string rawPath, string rawQuery, ReadOnlySpan<byte> body,
+        string accessKeyId, string secretKey, string region, string service, DateTimeOffset now, TimeSpan expires)
+    {
+        var amzDate = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var date = amzDate[..8];
+        var scope = $"{date}/{region}/{service}/aws4_request";
+        var query = (rawQuery.Length > 0 ? rawQuery + "&" : "")
+            + "X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            + "&X-Amz-Credential=" + Uri.EscapeDataString($"{accessKeyId}/{scope}")
+            + "&X-Amz-Date=" + amzDate
+            + "&X-Amz-Expires=" + ((long)expires.TotalSeconds).ToString(CultureInfo.InvariantCulture)
+            + "&X-Amz-SignedHeaders=host";
+        var canonical = $"{method}\n{CanonicalPath(rawPath)}\n{CanonicalQuery(query)}\nhost:{host}\n\nhost\n{Convert.ToHexStringLower(SHA256.HashData(body))}";
+        return query + "&X-Amz-Signature=" + Signature(canonical, amzDate, scope, secretKey, date, region, service);
+    }
+
+    private static string Signature(string canonicalRequest, string amzDate, string scope, string secretKey, string date, string region, string service)
+    {
+        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
         var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secretKey), Encoding.UTF8.GetBytes(date));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(region));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(service));
         key = HMACSHA256.HashData(key, "aws4_request"u8);
-        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
-        headers["Authorization"] = $"AWS4-HMAC-SHA256 Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
     }
 
     /// <summary>Each segment URI-encoded once more (the rule for every service but S3).</summary>

@@ -231,6 +231,26 @@ public sealed class GatewayPipelineTests
     }
 
     [Fact]
+    public async Task Presigned_GetCallerIdentity_url_works_until_it_expires()
+    {
+        // The shape of the presigned STS URLs that Kubernetes IAM authenticators hand around.
+        var fresh = Vigil.Protocol.SigV4.SigV4Signer.Presign("GET", "127.0.0.1:4566", "/", "Action=GetCallerIdentity&Version=2011-06-15", [],
+            GatewayHarness.AliceKey, GatewayHarness.AliceSecret, "us-east-1", "sts", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        var ok = await _gateway.SendAsync("GET", "/", fresh, [], [], "sts", sign: false);
+        ok.Status.ShouldBe(200, ok.Text);
+        ok.Text.ShouldContain("<Arn>arn:aws:iam::111111111111:user/alice</Arn>");
+
+        var old = Vigil.Protocol.SigV4.SigV4Signer.Presign("GET", "127.0.0.1:4566", "/", "Action=GetCallerIdentity&Version=2011-06-15", [],
+            GatewayHarness.AliceKey, GatewayHarness.AliceSecret, "us-east-1", "sts", DateTimeOffset.UtcNow.AddMinutes(-10), TimeSpan.FromMinutes(5));
+        var expired = await _gateway.SendAsync("GET", "/", old, [], [], "sts", sign: false);
+        expired.Status.ShouldBe(403);
+        expired.Text.ShouldContain("<Code>SignatureDoesNotMatch</Code>");
+
+        var tampered = await _gateway.SendAsync("GET", "/", fresh.Replace("Version=2011-06-15", "Version=2011-06-16", StringComparison.Ordinal), [], [], "sts", sign: false);
+        tampered.Status.ShouldBe(403);
+    }
+
+    [Fact]
     public async Task Development_mode_maps_any_key_to_its_own_account()
     {
         var dev = new GatewayHarness(h => h.Register<GetCallerIdentityRequest, GetCallerIdentityResponse>(StsModel.Service, "GetCallerIdentity",
