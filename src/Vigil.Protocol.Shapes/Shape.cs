@@ -74,19 +74,6 @@ public sealed class Shape
         }
     }
 
-    /// <summary>Looks up a structure member by its wire name (ordinal; members are few, so a scan beats hashing).</summary>
-    public Member? FindMember(ReadOnlySpan<char> wireName)
-    {
-        foreach (var m in Members)
-        {
-            if (wireName.SequenceEqual(m.WireName))
-            {
-                return m;
-            }
-        }
-        return null;
-    }
-
     public override string ToString() => $"{Name} ({Type})";
 }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -10,71 +9,57 @@ namespace Vigil.Audit.Model;
 /// </summary>
 public static class AuditEventJson
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = false };
-
-    public static byte[] Serialize(AuditEvent e)
-    {
-        var buffer = new ArrayBufferWriter<byte>(768);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            Write(w, e);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
-
     /// <summary>Writes the event with <paramref name="w"/> (reset onto the caller's buffer); flushes it.</summary>
     public static void Write(Utf8JsonWriter w, AuditEvent e)
     {
+        w.WriteStartObject();
+        w.WriteString("eventVersion"u8, "1.08");
+        w.WritePropertyName("userIdentity"u8);
+        w.WriteStartObject();
+        if (e.AccountId is not null)
         {
-            w.WriteStartObject();
-            w.WriteString("eventVersion"u8, "1.08");
-            w.WritePropertyName("userIdentity"u8);
-            w.WriteStartObject();
-            if (e.AccountId is not null)
-            {
-                w.WriteString("type"u8, string.Equals(e.UserName, "root", StringComparison.Ordinal) ? "Root" : "IAMUser");
-                w.WriteString("principalId"u8, e.PrincipalId);
-                w.WriteString("arn"u8, e.Arn);
-                w.WriteString("accountId"u8, e.AccountId);
-                w.WriteString("userName"u8, e.UserName);
-            }
-            else
-            {
-                w.WriteString("type"u8, "Unknown");
-            }
-            if (e.AccessKeyId is not null)
-            {
-                w.WriteString("accessKeyId"u8, e.AccessKeyId);
-            }
-            w.WriteEndObject();
-            w.WriteString("eventTime"u8, e.EventTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-            w.WriteNumber("eventTimeMillis"u8, e.EventTime.ToUnixTimeMilliseconds());
-            w.WriteString("eventSource"u8, e.EventSource);
-            w.WriteString("eventName"u8, e.EventName);
-            w.WriteString("awsRegion"u8, e.AwsRegion);
-            w.WriteString("sourceIPAddress"u8, e.SourceIpAddress);
-            w.WriteString("userAgent"u8, e.UserAgent);
-            if (e.ErrorCode is not null)
-            {
-                w.WriteString("errorCode"u8, e.ErrorCode);
-                w.WriteString("errorMessage"u8, e.ErrorMessage);
-            }
-            WriteRaw(w, "requestParameters"u8, e.RequestParameters);
-            WriteRaw(w, "responseElements"u8, e.ResponseElements);
-            w.WriteString("requestID"u8, e.RequestId);
-            w.WriteString("eventID"u8, e.EventId);
-            w.WriteBoolean("readOnly"u8, e.ReadOnly);
-            w.WriteString("eventType"u8, "AwsApiCall");
-            w.WriteBoolean("managementEvent"u8, true);
-            w.WriteString("recipientAccountId"u8, e.AccountId);
-            w.WriteString("eventCategory"u8, "Management");
-            w.WriteNumber("httpStatus"u8, e.HttpStatus);
-            if (e.Protocol is not null)
-            {
-                w.WriteString("protocol"u8, e.Protocol);
-            }
-            w.WriteEndObject();
+            w.WriteString("type"u8, string.Equals(e.UserName, "root", StringComparison.Ordinal) ? "Root" : "IAMUser");
+            w.WriteString("principalId"u8, e.PrincipalId);
+            w.WriteString("arn"u8, e.Arn);
+            w.WriteString("accountId"u8, e.AccountId);
+            w.WriteString("userName"u8, e.UserName);
         }
+        else
+        {
+            w.WriteString("type"u8, "Unknown");
+        }
+        if (e.AccessKeyId is not null)
+        {
+            w.WriteString("accessKeyId"u8, e.AccessKeyId);
+        }
+        w.WriteEndObject();
+        w.WriteString("eventTime"u8, e.EventTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        w.WriteNumber("eventTimeMillis"u8, e.EventTime.ToUnixTimeMilliseconds());
+        w.WriteString("eventSource"u8, e.EventSource);
+        w.WriteString("eventName"u8, e.EventName);
+        w.WriteString("awsRegion"u8, e.AwsRegion);
+        w.WriteString("sourceIPAddress"u8, e.SourceIpAddress);
+        w.WriteString("userAgent"u8, e.UserAgent);
+        if (e.ErrorCode is not null)
+        {
+            w.WriteString("errorCode"u8, e.ErrorCode);
+            w.WriteString("errorMessage"u8, e.ErrorMessage);
+        }
+        WriteRaw(w, "requestParameters"u8, e.RequestParameters);
+        WriteRaw(w, "responseElements"u8, e.ResponseElements);
+        w.WriteString("requestID"u8, e.RequestId);
+        w.WriteString("eventID"u8, e.EventId);
+        w.WriteBoolean("readOnly"u8, e.ReadOnly);
+        w.WriteString("eventType"u8, "AwsApiCall");
+        w.WriteBoolean("managementEvent"u8, true);
+        w.WriteString("recipientAccountId"u8, e.AccountId);
+        w.WriteString("eventCategory"u8, "Management");
+        w.WriteNumber("httpStatus"u8, e.HttpStatus);
+        if (e.Protocol is not null)
+        {
+            w.WriteString("protocol"u8, e.Protocol);
+        }
+        w.WriteEndObject();
         w.Flush();
     }
 

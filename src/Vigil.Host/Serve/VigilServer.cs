@@ -39,7 +39,7 @@ public sealed class VigilServer : IAsyncDisposable
 
     public VigilSettings Settings { get; }
     public int Port { get; private set; }
-    public string Endpoint => $"http://{(Settings.Host.Contains(':', StringComparison.Ordinal) ? $"[{Settings.Host}]" : Settings.Host)}:{Port}";
+    public string Endpoint => Settings.EndpointFor(Port);
 
     public static string Version { get; } =
         typeof(VigilServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

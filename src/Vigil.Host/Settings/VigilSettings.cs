@@ -19,7 +19,10 @@ public sealed class VigilSettings
     /// <summary>Fsync on every group commit (default). Off only for throwaway benchmarks that say so.</summary>
     public bool Fsync { get; set; } = true;
 
-    public string Endpoint => $"http://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port}";
+    public string Endpoint => EndpointFor(Port);
+
+    /// <summary>The URL clients use for this host and <paramref name="port"/> (IPv6 hosts bracketed).</summary>
+    public string EndpointFor(int port) => $"http://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{port}";
 
     /// <summary>Reads vigil.json (when present) and VIGIL_* variables over the defaults.</summary>
     public static VigilSettings Load(string? configFile, Func<string, string?> environment)

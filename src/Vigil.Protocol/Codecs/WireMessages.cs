@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Vigil.Protocol.Codecs;
 
 /// <summary>An HTTP request as the codecs see it: independent of ASP.NET so tests can drive codecs directly.</summary>
-public sealed class WireRequest
+public sealed record WireRequest
 {
     public required string Method { get; init; }
     /// <summary>The path as sent, still percent-encoded.</summary>
@@ -12,7 +12,7 @@ public sealed class WireRequest
     public string Query { get; init; } = "";
     /// <summary>Case-insensitive header lookup; null when the header is absent.</summary>
     public required Func<string, string?> Header { get; init; }
-    /// <summary>restJson1 path labels ({Name} → value) found when the request was routed.</summary>
+    /// <summary>restJson1 path labels ({Name} → value) found when the request was routed; the codec reads uri members from here.</summary>
     public IReadOnlyDictionary<string, string>? PathLabels { get; init; }
     /// <summary>The body after any Content-Encoding was undone.</summary>
     public ReadOnlyMemory<byte> Body { get; init; }
@@ -32,18 +32,6 @@ public sealed class WireResponse : IBufferWriter<byte>
     public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
 
     public void AddHeader(string name, string value) => _headers.Add(new(name, value));
-
-    public string? GetHeader(string name)
-    {
-        foreach (var h in _headers)
-        {
-            if (string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return h.Value;
-            }
-        }
-        return null;
-    }
 
     /// <summary>Drops whatever was written, for when encoding the success body fails half-way.</summary>
     public void Reset()

@@ -3,10 +3,7 @@ using Vigil.Protocol.Shapes;
 namespace Vigil.Protocol.Gateway;
 
 /// <summary>Who is calling: the identity an access key maps to.</summary>
-public sealed record CallerIdentity(string AccountId, string UserName, string Arn, string PrincipalId, string AccessKeyId)
-{
-    public bool IsRoot => string.Equals(UserName, "root", StringComparison.Ordinal);
-}
+public sealed record CallerIdentity(string AccountId, string UserName, string Arn, string PrincipalId, string AccessKeyId);
 
 /// <summary>Everything a handler may need about the call besides its input record. One per request.</summary>
 public sealed class CallContext

@@ -80,15 +80,7 @@ public sealed class GatewayPipeline(
             // 3. Decode and validate before any work is done.
             input = route.QueryParameters is not null
                 ? AwsQueryCodec.DecodeInput(op, route.QueryParameters)
-                : route.Codec.DecodeInput(op, route.PathLabels is null ? request : new WireRequest
-                {
-                    Method = request.Method,
-                    Path = request.Path,
-                    Query = request.Query,
-                    Header = request.Header,
-                    PathLabels = route.PathLabels,
-                    Body = request.Body,
-                });
+                : route.Codec.DecodeInput(op, route.PathLabels is null ? request : request with { PathLabels = route.PathLabels });
             if (op.Input is not null)
             {
                 Validate(op, input);

@@ -31,5 +31,4 @@ public sealed class OperationHandlers
 
     public bool TryGet(Operation operation, out OperationHandler handler) => _handlers.TryGetValue(operation, out handler!);
 
-    public IEnumerable<Operation> Implemented => _handlers.Keys;
 }

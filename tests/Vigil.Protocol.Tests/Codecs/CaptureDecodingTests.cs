@@ -21,31 +21,23 @@ public sealed class CaptureDecodingTests
 {
     private static readonly ProtocolDetector Detector = new(ServiceCatalog.All);
 
-    public static TheoryData<int> RequestIndexes()
-    {
-        var data = new TheoryData<int>();
-        for (var i = 0; i < Captures.All.Count; i++)
-        {
-            data.Add(i);
-        }
-        return data;
-    }
+    private static readonly List<CapturedRequest> All = [.. CapturedRequest.LoadAll()];
 
     [Fact]
     public void Captures_cover_every_protocol()
     {
-        var protocols = Captures.All.Select(c => Detector.Detect(c.ToWire()).Protocol).Distinct().ToHashSet();
+        var protocols = All.Select(c => Detector.Detect(c.ToWire()).Protocol).Distinct().ToHashSet();
         protocols.ShouldBe(
             [WireProtocol.AwsQuery, WireProtocol.AwsJson1_0, WireProtocol.AwsJson1_1, WireProtocol.RestJson1, WireProtocol.RpcV2Cbor],
             ignoreOrder: true);
-        Captures.All.Count.ShouldBeGreaterThan(150);
+        All.Count.ShouldBeGreaterThan(150);
     }
 
     [Theory]
-    [MemberData(nameof(RequestIndexes))]
-    public void Captured_request_decodes_to_what_the_client_sent(int index)
+    [MemberData(nameof(CapturedRequest.Http), MemberType = typeof(CapturedRequest))]
+    public void Captured_request_decodes_to_what_the_client_sent(string file, int line)
     {
-        var capture = Captures.All[index];
+        var capture = CapturedRequest.Load(file, line);
         var wire = capture.ToWire();
         var route = Detector.Detect(wire);
         route.Error.ShouldBeNull(capture.ToString());
@@ -72,14 +64,13 @@ public sealed class CaptureDecodingTests
     /// <summary>What the client meant, as JSON: the JSON body, the CBOR body with tags unwrapped, or the form as a tree.</summary>
     private static JsonNode? Expected(CapturedRequest c)
     {
-        var r = c.Record;
-        if (r.TryGetProperty("body_json", out var json) && json.ValueKind == JsonValueKind.Object)
+        if (c.BodyJson is { } json)
         {
-            return JsonNode.Parse(json.GetRawText());
+            return JsonNode.Parse(json);
         }
-        if (r.TryGetProperty("body_cbor_as_json", out var cbor) && cbor.ValueKind == JsonValueKind.Object)
+        if (c.CborAsJson is { } cbor)
         {
-            return Untag(JsonNode.Parse(cbor.GetRawText()));
+            return Untag(JsonNode.Parse(cbor));
         }
         return null; // form bodies are checked by the spot tests below and the query round trip
     }
@@ -152,8 +143,8 @@ public sealed class CaptureDecodingTests
     [Fact]
     public void Query_PutMetricData_from_boto3_1_26_decodes_every_value()
     {
-        var capture = Captures.All.First(c => c.File.Contains("boto3-1.26", StringComparison.Ordinal) && c.ToWire().Body.Length > 0
-            && System.Text.Encoding.UTF8.GetString(c.Body).StartsWith("Action=PutMetricData&", StringComparison.Ordinal));
+        var capture = All.First(c => c.File.Contains("boto3-1.26", StringComparison.Ordinal) && c.ToWire().Body.Length > 0
+            && System.Text.Encoding.UTF8.GetString(c.DecompressedBody).StartsWith("Action=PutMetricData&", StringComparison.Ordinal));
         var route = Detector.Detect(capture.ToWire());
         route.Protocol.ShouldBe(WireProtocol.AwsQuery);
         var input = (PutMetricDataInput)AwsQueryCodec.DecodeInput(route.Operation!, route.QueryParameters!);
@@ -173,7 +164,7 @@ public sealed class CaptureDecodingTests
     [Fact]
     public void Cbor_PutMetricData_timestamps_and_integer_doubles_decode()
     {
-        foreach (var capture in Captures.All.Where(c => c.Path.EndsWith("/operation/PutMetricData", StringComparison.Ordinal) && c.Body.Length < 4096))
+        foreach (var capture in All.Where(c => c.Path.EndsWith("/operation/PutMetricData", StringComparison.Ordinal) && c.DecompressedBody.Length < 4096))
         {
             var route = Detector.Detect(capture.ToWire());
             route.Protocol.ShouldBe(WireProtocol.RpcV2Cbor);
@@ -189,7 +180,7 @@ public sealed class CaptureDecodingTests
     [Fact]
     public void Json_CreateLogGroup_from_js_decodes_tags()
     {
-        var capture = Captures.All.First(c => c.File.Contains("js-sdk", StringComparison.Ordinal) && c.Header("x-amz-target") == "Logs_20140328.CreateLogGroup");
+        var capture = All.First(c => c.File.Contains("js-sdk", StringComparison.Ordinal) && c.Header("x-amz-target") == "Logs_20140328.CreateLogGroup");
         var route = Detector.Detect(capture.ToWire());
         route.Protocol.ShouldBe(WireProtocol.AwsJson1_1);
         var input = (CreateLogGroupRequest)route.Codec.DecodeInput(route.Operation!, capture.ToWire());
@@ -199,12 +190,12 @@ public sealed class CaptureDecodingTests
     [Fact]
     public void Gzipped_requests_are_detected_and_decoded_after_gunzip()
     {
-        var gzipped = Captures.All.Where(c => c.Record.TryGetProperty("raw_body_gzip_b64", out _)).ToList();
+        var gzipped = All.Where(c => c.Gzipped).ToList();
         gzipped.ShouldNotBeEmpty();
         foreach (var c in gzipped)
         {
-            var decompressed = RequestBody.Decode(c.RawBody, "gzip", 64 << 20);
-            decompressed.ShouldBe(c.Body);
+            var decompressed = RequestBody.Decode(c.Request.Body, "gzip", 64 << 20);
+            decompressed.ShouldBe(c.DecompressedBody);
         }
     }
 }

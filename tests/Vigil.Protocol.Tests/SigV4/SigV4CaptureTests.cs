@@ -1,5 +1,7 @@
 using Vigil.Protocol.SigV4;
 
+using Vigil.Protocol.Tests.TestSupport;
+
 namespace Vigil.Protocol.Tests.SigV4;
 
 /// <summary>

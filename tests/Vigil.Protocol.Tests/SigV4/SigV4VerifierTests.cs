@@ -3,6 +3,8 @@ using FsCheck;
 using FsCheck.Fluent;
 using Vigil.Protocol.SigV4;
 
+using Vigil.Protocol.Tests.TestSupport;
+
 namespace Vigil.Protocol.Tests.SigV4;
 
 public sealed class SigV4VerifierTests

@@ -33,7 +33,6 @@ public sealed class RestJsonCodec : IProtocolCodec
             switch (m.Location)
             {
                 case MemberLocation.Uri:
-                    labels ??= new RestJsonRouter(operation.Service).TryMatch(request.Method, request.Path, out _, out var l) ? l : null;
                     if (labels is not null && labels.TryGetValue(m.WireName, out var label))
                     {
                         text = label;

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Vigil.Protocol.Codecs.RpcV2Cbor;
 using Vigil.Protocol.Tests.SigV4;
 
+using Vigil.Protocol.Tests.TestSupport;
+
 namespace Vigil.Protocol.Tests.Codecs.RpcV2Cbor;
 
 /// <summary>The CBOR examples of protocol-notes §3.4 and the forced-CBOR captures decode as the notes say.</summary>

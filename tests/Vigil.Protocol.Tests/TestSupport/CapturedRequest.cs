@@ -2,23 +2,29 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 
-namespace Vigil.Protocol.Tests.SigV4;
+using Vigil.Protocol.Codecs;
+using Vigil.Protocol.Tests.SigV4;
+
+namespace Vigil.Protocol.Tests.TestSupport;
 
 /// <summary>
 /// One HTTP request line of TestData/captures/*.jsonl (protocol-notes §9): real clients
-/// pointed at a capture server. UDP datagram lines are skipped.
+/// pointed at a capture server. UDP datagram lines are skipped. Shared by the SigV4 tests (which
+/// verify the body as sent) and the codec tests (which decode the body after gunzip).
 /// </summary>
 internal sealed class CapturedRequest
 {
-    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "TestData", "captures");
+    private static readonly string Folder = System.IO.Path.Combine(AppContext.BaseDirectory, "TestData", "captures");
 
-    private CapturedRequest(string file, int line, TestRequest request, byte[] decompressedBody, string? cborAsJson)
+    private CapturedRequest(string file, int line, TestRequest request, byte[] decompressedBody, string? cborAsJson, string? bodyJson, bool gzipped)
     {
         File = file;
         Line = line;
         Request = request;
         DecompressedBody = decompressedBody;
         CborAsJson = cborAsJson;
+        BodyJson = bodyJson;
+        Gzipped = gzipped;
     }
 
     public string File { get; }
@@ -33,6 +39,26 @@ internal sealed class CapturedRequest
     /// <summary>tools/minicbor.py's JSON view of a CBOR body, when the body is CBOR.</summary>
     public string? CborAsJson { get; }
 
+    /// <summary>The capture tool's JSON view of a JSON body (body_json), when the body is JSON.</summary>
+    public string? BodyJson { get; }
+
+    /// <summary>Whether the client sent the body gzip-encoded (Request.Body is then the compressed bytes).</summary>
+    public bool Gzipped { get; }
+
+    public string Path => Request.RawPath;
+
+    public string? Header(string name) => Request.Header(name);
+
+    /// <summary>The request as the gateway's codecs see it: the body after gunzip.</summary>
+    public WireRequest ToWire() => new()
+    {
+        Method = Request.Method,
+        Path = Request.RawPath,
+        Query = Request.RawQuery,
+        Header = Request.Header,
+        Body = DecompressedBody,
+    };
+
     public bool IsSigned => Request.Header("authorization") is not null;
 
     public DateTimeOffset SignedAt =>
@@ -42,9 +68,9 @@ internal sealed class CapturedRequest
 
     public static IEnumerable<CapturedRequest> LoadAll()
     {
-        foreach (string path in Directory.EnumerateFiles(Folder, "*.jsonl").Order(StringComparer.Ordinal))
+        foreach (string path in System.IO.Directory.EnumerateFiles(Folder, "*.jsonl").Order(StringComparer.Ordinal))
         {
-            string file = Path.GetFileName(path);
+            string file = System.IO.Path.GetFileName(path);
             int line = 0;
             foreach (string text in System.IO.File.ReadLines(path))
             {
@@ -59,8 +85,20 @@ internal sealed class CapturedRequest
     }
 
     public static CapturedRequest Load(string file, int line) =>
-        Parse(file, line, System.IO.File.ReadLines(Path.Combine(Folder, file)).ElementAt(line - 1))
+        Parse(file, line, System.IO.File.ReadLines(System.IO.Path.Combine(Folder, file)).ElementAt(line - 1))
         ?? throw new InvalidOperationException($"{file}:{line} is not an HTTP request");
+
+    /// <summary>Every HTTP request of every capture, as theory data named by file and line.</summary>
+    public static TheoryData<string, int> Http()
+    {
+        TheoryData<string, int> data = new();
+        foreach (CapturedRequest request in LoadAll())
+        {
+            data.Add(request.File, request.Line);
+        }
+
+        return data;
+    }
 
     public static TheoryData<string, int> Signed()
     {
@@ -103,8 +141,9 @@ internal sealed class CapturedRequest
         }
 
         string? cbor = root.TryGetProperty("body_cbor_as_json", out JsonElement cborJson) ? cborJson.GetRawText() : null;
+        string? json = root.TryGetProperty("body_json", out JsonElement bodyJson) && bodyJson.ValueKind == JsonValueKind.Object ? bodyJson.GetRawText() : null;
         TestRequest request = new(method.GetString()!, root.GetProperty("path").GetString()!, root.GetProperty("query").GetString() ?? "", headers, wire);
-        return new CapturedRequest(file, line, request, body, cbor);
+        return new CapturedRequest(file, line, request, body, cbor, json, gzipped: !ReferenceEquals(wire, body));
     }
 
     private static byte[] Gunzip(byte[] data)
