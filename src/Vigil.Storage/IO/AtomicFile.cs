@@ -7,7 +7,7 @@ namespace Vigil.Storage.IO;
 /// never a mix, plus at most a stray <c>.tmp</c> the owner deletes on its next open.
 /// Stateless and thread-safe; callers own their file names.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     public const string TempSuffix = ".tmp";
 

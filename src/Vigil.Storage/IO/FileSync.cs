@@ -6,7 +6,7 @@ namespace Vigil.Storage.IO;
 /// <summary>
 /// Durability primitives shared by the WAL, blocks and the manifest. Thread-safe (stateless).
 /// </summary>
-internal static class FileSync
+public static class FileSync
 {
     /// <summary>
     /// Makes the file's data (and the size needed to read it back) durable. On Linux this is

@@ -1,0 +1,165 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Vigil.Metrics.Engine.Encoding;
+using Vigil.Storage.Blocks;
+using Vigil.Storage.IO;
+
+namespace Vigil.Metrics.Engine;
+
+/// <summary>
+/// One immutable block of raw datapoints: every series' chunk for one day-window, as sealed at one checkpoint
+/// (format: docs/formats/metric-block.md). Several blocks may cover the same window (each checkpoint seals what
+/// arrived since the previous one); queries merge them. The series index is held in memory as sorted arrays so
+/// finding a series is a binary search; chunk bytes stay in the block's buffer.
+/// </summary>
+public sealed class MetricBlock
+{
+    private const uint HeaderSection = 1;
+    private const uint IndexSection = 2;
+    private const uint ChunkSection = 3;
+    private const int FormatVersion = 1;
+
+    private readonly BlockReader _reader;
+    private readonly ReadOnlyMemory<byte> _chunks;
+    private readonly int[] _seriesIds;
+    private readonly int[] _offsets; // chunk i is [_offsets[i], _offsets[i+1])
+    private readonly long[] _minTs;
+    private readonly long[] _maxTs;
+
+    private MetricBlock(string fileName, BlockReader reader, long windowStart, long minTime, long maxTime, int[] ids, int[] offsets, long[] minTs, long[] maxTs, ReadOnlyMemory<byte> chunks)
+    {
+        FileName = fileName;
+        _reader = reader;
+        WindowStart = windowStart;
+        MinTime = minTime;
+        MaxTime = maxTime;
+        _seriesIds = ids;
+        _offsets = offsets;
+        _minTs = minTs;
+        _maxTs = maxTs;
+        _chunks = chunks;
+    }
+
+    public string FileName { get; }
+    public long WindowStart { get; }
+    public long MinTime { get; }
+    public long MaxTime { get; }
+    public int SeriesCount => _seriesIds.Length;
+    public long SizeBytes => _reader.Sections.Sum(s => s.Length);
+
+    /// <summary>Appends the datapoints of <paramref name="seriesId"/> in [start, end) to <paramref name="into"/>; false when absent.</summary>
+    public bool Read(int seriesId, long start, long end, SampleBuffer into, SampleBuffer scratch)
+    {
+        var i = Array.BinarySearch(_seriesIds, seriesId);
+        if (i < 0 || _maxTs[i] < start || _minTs[i] >= end)
+        {
+            return false;
+        }
+        var chunk = _chunks.Span[_offsets[i].._offsets[i + 1]];
+        if (_minTs[i] >= start && _maxTs[i] < end)
+        {
+            ChunkCodec.Decode(chunk, WindowStart, into);
+            return true;
+        }
+        scratch.Clear();
+        ChunkCodec.Decode(chunk, WindowStart, scratch);
+        into.AppendRange(scratch, start, end);
+        return true;
+    }
+
+    /// <summary>Writes a block for <paramref name="series"/> (ids ascending, samples sorted by time) and returns it opened.</summary>
+    public static MetricBlock Write(string directory, string fileName, long windowStart, IReadOnlyList<(int Id, SampleBuffer Samples)> series, SyncMode sync)
+    {
+        var chunks = new ArrayBufferWriter<byte>(1 << 20);
+        var index = new ArrayBufferWriter<byte>(16 * series.Count + 16);
+        BitPacking.WriteVarint(index, (ulong)series.Count);
+        long minTime = long.MaxValue, maxTime = long.MinValue;
+        var previousId = -1;
+        foreach (var (id, samples) in series)
+        {
+            if (id <= previousId)
+            {
+                throw new ArgumentException("Series must be in ascending id order.", nameof(series));
+            }
+            var (lo, hi) = Bounds(samples);
+            minTime = Math.Min(minTime, lo);
+            maxTime = Math.Max(maxTime, hi);
+            var before = chunks.WrittenCount;
+            ChunkCodec.Encode(samples, windowStart, chunks);
+            BitPacking.WriteVarint(index, (ulong)(id - previousId));
+            BitPacking.WriteVarint(index, (ulong)(chunks.WrittenCount - before));
+            BitPacking.WriteVarint(index, BitPacking.ZigZag(lo - windowStart));
+            BitPacking.WriteVarint(index, (ulong)(hi - lo));
+            previousId = id;
+        }
+        Span<byte> header = stackalloc byte[28];
+        BinaryPrimitives.WriteInt32LittleEndian(header, FormatVersion);
+        BinaryPrimitives.WriteInt64LittleEndian(header[4..], windowStart);
+        BinaryPrimitives.WriteInt64LittleEndian(header[12..], minTime);
+        BinaryPrimitives.WriteInt64LittleEndian(header[20..], maxTime);
+        using (var writer = new BlockWriter(directory, fileName, sync))
+        {
+            writer.AddSection(HeaderSection, header);
+            writer.AddSection(IndexSection, index.WrittenSpan);
+            writer.AddSection(ChunkSection, chunks.WrittenSpan);
+            writer.Commit();
+        }
+        return Open(Path.Combine(directory, fileName));
+    }
+
+    private static (long Min, long Max) Bounds(SampleBuffer samples)
+    {
+        long lo = long.MaxValue, hi = long.MinValue;
+        var ts = samples.Timestamps;
+        if (ts.Length > 0)
+        {
+            lo = ts[0];
+            hi = ts[^1];
+        }
+        foreach (var s in samples.Sets)
+        {
+            lo = Math.Min(lo, s.Timestamp);
+            hi = Math.Max(hi, s.Timestamp);
+        }
+        return (lo, hi);
+    }
+
+    public static MetricBlock Open(string path)
+    {
+        var reader = BlockReader.Open(path);
+        var header = reader.GetSection(HeaderSection);
+        if (header.Length < 28 || BinaryPrimitives.ReadInt32LittleEndian(header) != FormatVersion)
+        {
+            throw new InvalidDataException($"Metric block '{path}' has an unknown header.");
+        }
+        var windowStart = BinaryPrimitives.ReadInt64LittleEndian(header[4..]);
+        var minTime = BinaryPrimitives.ReadInt64LittleEndian(header[12..]);
+        var maxTime = BinaryPrimitives.ReadInt64LittleEndian(header[20..]);
+        var index = reader.GetSection(IndexSection);
+        reader.TryGetSection(ChunkSection, out var chunks);
+        var offset = 0;
+        var n = checked((int)BitPacking.ReadVarint(index, ref offset));
+        if (n > index.Length)
+        {
+            throw new InvalidDataException($"Metric block '{path}' has a corrupt index.");
+        }
+        var ids = new int[n];
+        var offsets = new int[n + 1];
+        var minTs = new long[n];
+        var maxTs = new long[n];
+        var id = -1;
+        for (var i = 0; i < n; i++)
+        {
+            id += checked((int)BitPacking.ReadVarint(index, ref offset));
+            ids[i] = id;
+            offsets[i + 1] = checked(offsets[i] + (int)BitPacking.ReadVarint(index, ref offset));
+            minTs[i] = windowStart + BitPacking.UnZigZag(BitPacking.ReadVarint(index, ref offset));
+            maxTs[i] = minTs[i] + (long)BitPacking.ReadVarint(index, ref offset);
+        }
+        if (offsets[n] != chunks.Length)
+        {
+            throw new InvalidDataException($"Metric block '{path}': the index does not cover the chunk section.");
+        }
+        return new MetricBlock(Path.GetFileName(path), reader, windowStart, minTime, maxTime, ids, offsets, minTs, maxTs, chunks);
+    }
+}

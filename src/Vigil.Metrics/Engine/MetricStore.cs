@@ -1,0 +1,410 @@
+using System.Globalization;
+using Vigil.Storage.Blocks;
+using Vigil.Storage.IO;
+using Vigil.Storage.Manifest;
+using Vigil.Storage.Wal;
+
+namespace Vigil.Metrics.Engine;
+
+/// <summary>
+/// The durable datapoint store behind every metric API (layout: docs/formats/metric-store.md).
+/// <para>
+/// Write path: a PutMetricData batch is logged (new series' definitions first, then the samples) and applied to the
+/// in-memory head under one lock, so the WAL's order is the head's order; the call is acknowledged once the WAL's
+/// group commit has synced it. Read path: blocks covering the range, heads being sealed, the live head.
+/// </para>
+/// <para>
+/// Checkpoint: the head is swapped for an empty one and a marker record is logged in the same critical section, so
+/// every record before the marker is in the frozen head and every record after it is not. The frozen head is
+/// written as one block per day-window, then the series snapshot, then the manifest (blocks + marker LSN) by atomic
+/// rename; only then is the WAL truncated before the marker. Recovery loads the manifest's blocks and snapshot and
+/// replays the WAL after the marker. A crash anywhere in a checkpoint leaves either the old manifest (the WAL still
+/// has everything) or the new one.
+/// </para>
+/// </summary>
+public sealed class MetricStore : IAsyncDisposable
+{
+    public const long WindowSeconds = 86_400;
+
+    private const byte SamplesRecord = 1;
+    private const byte SeriesRecord = 2;
+    private const byte MarkerRecord = 3;
+    private const string CheckpointProperty = "checkpoint-lsn";
+    private const string SeriesProperty = "series-snapshot";
+
+    private readonly MetricStoreOptions _options;
+    private readonly string _blockDir;
+    private readonly WriteAheadLog _wal;
+    private readonly ManifestStore _manifest;
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _checkpointGate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _background;
+
+    // Guarded by _lock. Readers copy the references under it.
+    private MetricHead _head = new();
+    private List<MetricHead> _sealing = [];
+    private List<MetricBlock> _blocks = [];
+    private readonly HashSet<int> _loggedSeries = [];
+
+    private MetricStore(MetricStoreOptions options, string blockDir, WriteAheadLog wal, ManifestStore manifest)
+    {
+        _options = options;
+        _blockDir = blockDir;
+        _wal = wal;
+        _manifest = manifest;
+        _background = options.BackgroundCheckpoints ? Task.Run(CheckpointLoopAsync) : Task.CompletedTask;
+    }
+
+    public SeriesCatalog Catalog { get; } = new();
+    public TimeProvider Clock => _options.Clock;
+    public WalRecoveryReport Recovery => _wal.Recovery;
+
+    public long HeadSamples
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _head.SampleCount;
+            }
+        }
+    }
+
+    public IReadOnlyList<MetricBlock> Blocks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _blocks];
+            }
+        }
+    }
+
+    public static MetricStore Open(MetricStoreOptions options)
+    {
+        var blockDir = Path.Combine(options.Directory, "blocks");
+        var walDir = Path.Combine(options.Directory, "wal");
+        Directory.CreateDirectory(blockDir);
+        Directory.CreateDirectory(walDir);
+        BlockWriter.DeleteTempFiles(blockDir);
+        BlockWriter.DeleteTempFiles(options.Directory);
+        var manifest = ManifestStore.Open(options.Directory, sync: options.Sync);
+        var wal = WriteAheadLog.Open(new WalOptions { Directory = walDir, Sync = options.Sync });
+        var store = new MetricStore(options, blockDir, wal, manifest);
+        try
+        {
+            store.Recover();
+        }
+        catch
+        {
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        return store;
+    }
+
+    private void Recover()
+    {
+        var state = _manifest.Current;
+        if (state.Properties.TryGetValue(SeriesProperty, out var snapshot))
+        {
+            Catalog.LoadSnapshot(File.ReadAllBytes(Path.Combine(_options.Directory, snapshot)));
+        }
+        var live = new HashSet<string>(state.Blocks, StringComparer.Ordinal);
+        foreach (var name in state.Blocks)
+        {
+            _blocks.Add(MetricBlock.Open(Path.Combine(_blockDir, name)));
+        }
+        SortBlocks(_blocks);
+        // Blocks a crashed checkpoint wrote but never published: their data is still in the WAL.
+        foreach (var path in Directory.EnumerateFiles(_blockDir, "*.blk"))
+        {
+            if (!live.Contains(Path.GetFileName(path)))
+            {
+                File.Delete(path);
+            }
+        }
+        var checkpoint = state.Properties.TryGetValue(CheckpointProperty, out var lsn) ? long.Parse(lsn, CultureInfo.InvariantCulture) : 0;
+        var sink = new MetricHead.Sink(_head);
+        foreach (var record in _wal.Replay(checkpoint + 1))
+        {
+            switch (record.Type)
+            {
+                case SeriesRecord:
+                    var offset = 0;
+                    var span = record.Payload.Span;
+                    while (offset < span.Length)
+                    {
+                        var (id, key, last) = SeriesCatalog.ReadDefinition(span, ref offset);
+                        Catalog.Restore(id, key, last);
+                        _loggedSeries.Add(id);
+                    }
+                    break;
+                case SamplesRecord:
+                    MetricWriteBatch.Decode(record.Payload.Span, ref sink);
+                    break;
+            }
+        }
+        // Every series in the snapshot is durable already.
+        for (var i = 0; i < Catalog.Count; i++)
+        {
+            _loggedSeries.Add(i);
+        }
+    }
+
+    private static void SortBlocks(List<MetricBlock> blocks) =>
+        blocks.Sort(static (a, b) => a.WindowStart != b.WindowStart ? a.WindowStart.CompareTo(b.WindowStart) : string.CompareOrdinal(a.FileName, b.FileName));
+
+    /// <summary>Logs the batch and applies it to the head; completes once it is durable.</summary>
+    public async ValueTask WriteAsync(MetricWriteBatch batch, CancellationToken cancellationToken = default)
+    {
+        if (batch.SampleCount == 0)
+        {
+            return;
+        }
+        var now = _options.Clock.GetUtcNow().ToUnixTimeSeconds();
+        ValueTask<long> definitions = default;
+        var hasDefinitions = false;
+        ValueTask<long> samples;
+        lock (_lock)
+        {
+            System.Buffers.ArrayBufferWriter<byte>? defs = null;
+            foreach (var series in batch.Series)
+            {
+                series.LastIngested = now;
+                if (_loggedSeries.Add(series.Id))
+                {
+                    defs ??= new System.Buffers.ArrayBufferWriter<byte>(256);
+                    SeriesCatalog.WriteDefinition(defs, series);
+                }
+            }
+            if (defs is not null)
+            {
+                definitions = _wal.AppendAsync(SeriesRecord, defs.WrittenMemory, cancellationToken);
+                hasDefinitions = true;
+            }
+            samples = _wal.AppendAsync(SamplesRecord, batch.Payload, cancellationToken);
+            var sink = new MetricHead.Sink(_head);
+            MetricWriteBatch.Decode(batch.Payload.Span, ref sink);
+        }
+        if (hasDefinitions)
+        {
+            await definitions.ConfigureAwait(false);
+        }
+        await samples.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Appends the datapoints of <paramref name="seriesId"/> with timestamps in [start, end) to <paramref name="into"/>,
+    /// sorted by time.
+    /// </summary>
+    public void Read(int seriesId, long start, long end, SampleBuffer into)
+    {
+        List<MetricBlock> blocks;
+        List<MetricHead> sealing;
+        lock (_lock)
+        {
+            blocks = _blocks;
+            sealing = _sealing;
+            var live = _head.Get(seriesId);
+            if (live is not null)
+            {
+                // Copied under the lock: the live head keeps growing. Sorted in place afterwards.
+                into.AppendRange(live, start, end);
+            }
+        }
+        var fromHead = into.Count;
+        var scratch = new SampleBuffer(0);
+        var fromBlocks = new SampleBuffer();
+        foreach (var block in blocks)
+        {
+            if (block.MaxTime >= start && block.MinTime < end)
+            {
+                block.Read(seriesId, start, end, fromBlocks, scratch);
+            }
+        }
+        foreach (var head in sealing)
+        {
+            if (head.Get(seriesId) is { } frozen)
+            {
+                fromBlocks.AppendRange(frozen, start, end);
+            }
+        }
+        if (fromHead > 0 || into.Sets.Count > 0)
+        {
+            fromBlocks.AppendRange(into, long.MinValue, long.MaxValue);
+            into.Clear();
+        }
+        fromBlocks.SortByTime();
+        into.AppendRange(fromBlocks, long.MinValue, long.MaxValue);
+    }
+
+    /// <summary>Seals the head into blocks and truncates the WAL. Safe to call at any time; one runs at a time.</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            MetricHead frozen;
+            ValueTask<long> marker;
+            lock (_lock)
+            {
+                if (_head.SampleCount == 0)
+                {
+                    return;
+                }
+                frozen = _head;
+                _head = new MetricHead();
+                _sealing = [.. _sealing, frozen];
+                marker = _wal.AppendAsync(MarkerRecord, ReadOnlyMemory<byte>.Empty, cancellationToken);
+            }
+            var markerLsn = await marker.ConfigureAwait(false);
+            var written = SealToBlocks(frozen, markerLsn);
+
+            var snapshotName = $"series-{markerLsn:D20}.snap";
+            var snapshotPath = Path.Combine(_options.Directory, snapshotName);
+            var tmp = AtomicFile.TempPathFor(snapshotPath);
+            using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                file.Write(Catalog.EncodeSnapshot());
+                file.Flush();
+                FileSync.DataSync(file.SafeFileHandle, _options.Sync);
+            }
+            AtomicFile.Publish(tmp, snapshotPath, overwrite: true, _options.Sync);
+
+            List<MetricBlock> blocks;
+            lock (_lock)
+            {
+                blocks = [.. _blocks, .. written];
+            }
+            SortBlocks(blocks);
+            var previousSnapshot = _manifest.Current.Properties.GetValueOrDefault(SeriesProperty);
+            _manifest.Commit(blocks.Select(b => b.FileName).ToList(), new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [CheckpointProperty] = markerLsn.ToString(CultureInfo.InvariantCulture),
+                [SeriesProperty] = snapshotName,
+            });
+            lock (_lock)
+            {
+                _blocks = blocks;
+                _sealing = [.. _sealing.Where(h => h != frozen)];
+            }
+            _wal.TruncateBefore(markerLsn);
+            if (previousSnapshot is not null && previousSnapshot != snapshotName)
+            {
+                AtomicFile.DeleteIfExists(Path.Combine(_options.Directory, previousSnapshot));
+            }
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
+
+    private List<MetricBlock> SealToBlocks(MetricHead frozen, long markerLsn)
+    {
+        var windows = new SortedDictionary<long, List<(int, SampleBuffer)>>();
+        foreach (var (id, samples) in frozen.Series())
+        {
+            samples.SortByTime();
+            var (lo, hi) = TimeRange(samples);
+            var first = Window(lo);
+            if (first == Window(hi))
+            {
+                Bucket(windows, first).Add((id, samples));
+                continue;
+            }
+            for (var w = first; w <= hi; w += WindowSeconds)
+            {
+                var part = new SampleBuffer(0);
+                part.AppendRange(samples, w, w + WindowSeconds);
+                if (!part.IsEmpty)
+                {
+                    Bucket(windows, w).Add((id, part));
+                }
+            }
+        }
+        var written = new List<MetricBlock>();
+        foreach (var (window, series) in windows)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"raw-{window:D12}-{markerLsn:D20}.blk");
+            written.Add(MetricBlock.Write(_blockDir, name, window, series, _options.Sync));
+        }
+        return written;
+
+        static List<(int, SampleBuffer)> Bucket(SortedDictionary<long, List<(int, SampleBuffer)>> windows, long w)
+        {
+            if (!windows.TryGetValue(w, out var list))
+            {
+                windows[w] = list = [];
+            }
+            return list;
+        }
+    }
+
+    public static long Window(long timestamp) => timestamp - (((timestamp % WindowSeconds) + WindowSeconds) % WindowSeconds);
+
+    private static (long Lo, long Hi) TimeRange(SampleBuffer samples)
+    {
+        long lo = long.MaxValue, hi = long.MinValue;
+        if (samples.Count > 0)
+        {
+            lo = samples.Timestamps[0];
+            hi = samples.Timestamps[^1];
+        }
+        foreach (var s in samples.Sets)
+        {
+            lo = Math.Min(lo, s.Timestamp);
+            hi = Math.Max(hi, s.Timestamp);
+        }
+        return (lo, hi);
+    }
+
+    private async Task CheckpointLoopAsync()
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), token).ConfigureAwait(false);
+                bool due;
+                lock (_lock)
+                {
+                    due = _head.ApproximateBytes >= _options.CheckpointHeadBytes
+                        || (_head.SampleCount > 0 && Environment.TickCount64 - _head.CreatedAt >= _options.CheckpointInterval.TotalMilliseconds);
+                }
+                if (due)
+                {
+                    await CheckpointAsync(token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The WAL still holds everything; the next attempt (or the next start) seals it.
+                Console.Error.WriteLine($"vigil: metric checkpoint failed: {ex.Message}");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _background.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _wal.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _checkpointGate.Dispose();
+    }
+}

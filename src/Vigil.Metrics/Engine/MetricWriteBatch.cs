@@ -1,0 +1,120 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Vigil.Metrics.Engine.Encoding;
+
+namespace Vigil.Metrics.Engine;
+
+/// <summary>
+/// The datapoints of one PutMetricData call, resolved to series and encoded as the WAL record that makes them
+/// durable (docs/formats/metric-wal.md). Built by the API layer after validation; the store logs it, then applies it
+/// to the head. Reusable: <see cref="Clear"/> keeps the buffers.
+/// </summary>
+public sealed class MetricWriteBatch
+{
+    internal const byte KindValue = 0;
+    internal const byte KindWeighted = 1;
+    internal const byte KindSet = 2;
+
+    private readonly ArrayBufferWriter<byte> _payload = new(16 * 1024);
+    private readonly List<SeriesInfo> _series = [];
+    private readonly HashSet<int> _seen = [];
+
+    public int SampleCount { get; private set; }
+
+    /// <summary>Distinct series this batch writes (so the store can log the definitions of new ones first).</summary>
+    internal IReadOnlyList<SeriesInfo> Series => _series;
+    internal ReadOnlyMemory<byte> Payload => _payload.WrittenMemory;
+
+    public void Clear()
+    {
+        _payload.ResetWrittenCount();
+        _series.Clear();
+        _seen.Clear();
+        SampleCount = 0;
+    }
+
+    public void Add(SeriesInfo series, long timestamp, double value, double count = 1)
+    {
+        Track(series);
+        var span = Reserve(series.Id, timestamp, count == 1 ? KindValue : KindWeighted, count == 1 ? 8 : 16);
+        BinaryPrimitives.WriteDoubleLittleEndian(span, value);
+        if (count != 1)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(span[8..], count);
+        }
+        SampleCount++;
+    }
+
+    public void AddSet(SeriesInfo series, long timestamp, double sampleCount, double sum, double minimum, double maximum)
+    {
+        Track(series);
+        var span = Reserve(series.Id, timestamp, KindSet, 32);
+        BinaryPrimitives.WriteDoubleLittleEndian(span, sampleCount);
+        BinaryPrimitives.WriteDoubleLittleEndian(span[8..], sum);
+        BinaryPrimitives.WriteDoubleLittleEndian(span[16..], minimum);
+        BinaryPrimitives.WriteDoubleLittleEndian(span[24..], maximum);
+        SampleCount++;
+    }
+
+    private void Track(SeriesInfo series)
+    {
+        if (_seen.Add(series.Id))
+        {
+            _series.Add(series);
+        }
+    }
+
+    private Span<byte> Reserve(int seriesId, long timestamp, byte kind, int bytes)
+    {
+        BitPacking.WriteVarint(_payload, (ulong)seriesId);
+        BitPacking.WriteVarint(_payload, BitPacking.ZigZag(timestamp));
+        var span = _payload.GetSpan(1 + bytes);
+        span[0] = kind;
+        _payload.Advance(1 + bytes);
+        return span.Slice(1, bytes);
+    }
+
+    /// <summary>Applies an encoded payload (a logged batch, or one replayed from the WAL) to <paramref name="apply"/>.</summary>
+    internal static void Decode<TApply>(ReadOnlySpan<byte> payload, ref TApply apply)
+        where TApply : struct, ISampleSink
+    {
+        var offset = 0;
+        while (offset < payload.Length)
+        {
+            var id = checked((int)BitPacking.ReadVarint(payload, ref offset));
+            var ts = BitPacking.UnZigZag(BitPacking.ReadVarint(payload, ref offset));
+            if (offset >= payload.Length)
+            {
+                throw new InvalidDataException("Truncated metric WAL record.");
+            }
+            var kind = payload[offset++];
+            var size = kind switch { KindValue => 8, KindWeighted => 16, KindSet => 32, _ => throw new InvalidDataException("Unknown sample kind in a metric WAL record.") };
+            if (offset + size > payload.Length)
+            {
+                throw new InvalidDataException("Truncated metric WAL record.");
+            }
+            var s = payload.Slice(offset, size);
+            offset += size;
+            switch (kind)
+            {
+                case KindValue:
+                    apply.Value(id, ts, BinaryPrimitives.ReadDoubleLittleEndian(s), 1);
+                    break;
+                case KindWeighted:
+                    apply.Value(id, ts, BinaryPrimitives.ReadDoubleLittleEndian(s), BinaryPrimitives.ReadDoubleLittleEndian(s[8..]));
+                    break;
+                default:
+                    apply.Set(id, new StatisticSetSample(ts, BinaryPrimitives.ReadDoubleLittleEndian(s), BinaryPrimitives.ReadDoubleLittleEndian(s[8..]),
+                        BinaryPrimitives.ReadDoubleLittleEndian(s[16..]), BinaryPrimitives.ReadDoubleLittleEndian(s[24..])));
+                    break;
+            }
+        }
+    }
+}
+
+/// <summary>Receives decoded samples (a struct, so the decode loop is specialised and does not box).</summary>
+internal interface ISampleSink
+{
+    void Value(int seriesId, long timestamp, double value, double count);
+    void Set(int seriesId, in StatisticSetSample set);
+}

@@ -1,0 +1,108 @@
+using Vigil.Metrics.Engine;
+using Vigil.Metrics.Model;
+using Vigil.Storage.IO;
+
+namespace Vigil.Metrics.Tests.Engine;
+
+public sealed class MetricStoreTests
+{
+    private static readonly MetricIdentity Cpu = new("App", "CPU", [new("Host", "a")]);
+
+    private static MetricStore Open(TempDirectory dir) =>
+        MetricStore.Open(new MetricStoreOptions { Directory = dir.Path, Sync = SyncMode.None, BackgroundCheckpoints = false });
+
+    private static SeriesInfo Series(MetricStore store, MetricIdentity metric, string account = "111111111111") =>
+        store.Catalog.GetOrAdd(new SeriesKey(account, "us-east-1", metric, "Percent", false), out _);
+
+    private static double[] ReadValues(MetricStore store, int id, long start = long.MinValue, long end = long.MaxValue)
+    {
+        var buffer = new SampleBuffer();
+        store.Read(id, start, end, buffer);
+        return buffer.Values.ToArray();
+    }
+
+    [Fact]
+    public async Task Datapoints_survive_checkpoints_and_restarts_in_time_order()
+    {
+        using var dir = new TempDirectory();
+        const long t0 = 1_700_000_000;
+        await using (var store = Open(dir))
+        {
+            var s = Series(store, Cpu);
+            var batch = new MetricWriteBatch();
+            batch.Add(s, t0 + 20, 3);
+            batch.Add(s, t0, 1, 2);
+            await store.WriteAsync(batch);
+            await store.CheckpointAsync();
+            batch.Clear();
+            batch.Add(s, t0 + 10, 2);
+            batch.Add(s, t0 + MetricStore.WindowSeconds, 4); // next day-window
+            batch.AddSet(s, t0 + 30, 2, 10, 4, 6);
+            await store.WriteAsync(batch);
+            ReadValues(store, s.Id).ShouldBe([1, 2, 3, 4]);
+        }
+        await using (var store = Open(dir))
+        {
+            var s = Series(store, Cpu);
+            s.Id.ShouldBe(0);
+            store.HeadSamples.ShouldBe(3); // replayed from the WAL after the checkpoint
+            var buffer = new SampleBuffer();
+            store.Read(s.Id, t0, t0 + 25, buffer);
+            buffer.Timestamps.ToArray().ShouldBe([t0, t0 + 10, t0 + 20]);
+            buffer.Counts.ToArray().ShouldBe([2, 1, 1]);
+            store.Read(s.Id, t0 + 25, t0 + 40, buffer = new SampleBuffer());
+            buffer.Sets.ShouldBe([new StatisticSetSample(t0 + 30, 2, 10, 4, 6)]);
+            await store.CheckpointAsync();
+            store.Blocks.Count.ShouldBe(3); // day 1 twice (two checkpoints), day 2 once
+        }
+        await using (var store = Open(dir))
+        {
+            store.HeadSamples.ShouldBe(0);
+            ReadValues(store, Series(store, Cpu).Id).ShouldBe([1, 2, 3, 4]);
+            store.Catalog.Count.ShouldBe(1);
+        }
+    }
+
+    [Fact]
+    public async Task Series_created_after_a_checkpoint_are_recovered_from_the_wal()
+    {
+        using var dir = new TempDirectory();
+        var other = new MetricIdentity("App", "Mem", []);
+        await using (var store = Open(dir))
+        {
+            var batch = new MetricWriteBatch();
+            batch.Add(Series(store, Cpu), 1_700_000_000, 1);
+            await store.WriteAsync(batch);
+            await store.CheckpointAsync();
+            batch.Clear();
+            batch.Add(Series(store, other, "222222222222"), 1_700_000_060, 9);
+            await store.WriteAsync(batch);
+        }
+        await using (var reopened = Open(dir))
+        {
+            reopened.Catalog.Count.ShouldBe(2);
+            reopened.Catalog.Metrics("222222222222", "us-east-1").Single().Key.ShouldBe(other);
+            reopened.Catalog.Metrics("111111111111", "us-east-1").Single().Key.ShouldBe(Cpu);
+            ReadValues(reopened, 1).ShouldBe([9]);
+        }
+    }
+
+    [Fact]
+    public async Task A_block_left_by_a_crashed_checkpoint_is_ignored_and_deleted()
+    {
+        using var dir = new TempDirectory();
+        await using (var store = Open(dir))
+        {
+            var batch = new MetricWriteBatch();
+            batch.Add(Series(store, Cpu), 1_700_000_000, 5);
+            await store.WriteAsync(batch);
+        }
+        var stray = Path.Combine(dir.Path, "blocks", "raw-001699920000-00000000000000000099.blk");
+        File.WriteAllBytes(stray, [1, 2, 3]);
+        await using (var store = Open(dir))
+        {
+            File.Exists(stray).ShouldBeFalse();
+            ReadValues(store, 0).ShouldBe([5]);
+        }
+    }
+}
