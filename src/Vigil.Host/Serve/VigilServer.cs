@@ -11,8 +11,11 @@ using Vigil.Audit.Engine;
 using Vigil.Host.Settings;
 using Vigil.Identity.Api;
 using Vigil.Identity.Credentials;
+using Vigil.Metrics.Api;
+using Vigil.Metrics.Engine;
 using Vigil.Protocol.Gateway;
 using Vigil.Storage.ControlPlane;
+using Vigil.Storage.IO;
 
 namespace Vigil.Host.Serve;
 
@@ -26,16 +29,20 @@ public sealed class VigilServer : IAsyncDisposable
     private readonly AuditLog _audit;
     private int _disposed;
 
-    private VigilServer(WebApplication app, AuditLog audit, ControlPlaneStore controlPlane, VigilSettings settings)
+    private VigilServer(WebApplication app, AuditLog audit, MetricStore metrics, ControlPlaneStore controlPlane, VigilSettings settings)
     {
         _app = app;
         _audit = audit;
+        Metrics = metrics;
         ControlPlane = controlPlane;
         Settings = settings;
     }
 
     /// <summary>The SQLite control plane every service keeps its definitions in.</summary>
     public ControlPlaneStore ControlPlane { get; }
+
+    /// <summary>The metric engine behind the CloudWatch metric APIs.</summary>
+    public MetricStore Metrics { get; }
 
     public VigilSettings Settings { get; }
     public int Port { get; private set; }
@@ -57,8 +64,15 @@ public sealed class VigilServer : IAsyncDisposable
             await output.WriteLineAsync($"vigil: audit log recovered with a torn tail cut off ({audit.Recovery.Damage}).").ConfigureAwait(false);
         }
 
+        var metrics = MetricStore.Open(new MetricStoreOptions
+        {
+            Directory = Path.Combine(settings.DataDir, "metrics"),
+            Sync = settings.Fsync ? SyncMode.Fsync : SyncMode.None,
+        });
+
         var handlers = new OperationHandlers();
         GetCallerIdentity.Register(handlers);
+        MetricsApi.Register(handlers, metrics);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -99,7 +113,7 @@ public sealed class VigilServer : IAsyncDisposable
             return pipeline.HandleAsync(ctx);
         });
 
-        var server = new VigilServer(app, audit, controlPlane, settings);
+        var server = new VigilServer(app, audit, metrics, controlPlane, settings);
         await app.StartAsync(ct).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Port = new Uri(address).Port;
@@ -154,6 +168,7 @@ public sealed class VigilServer : IAsyncDisposable
         {
             await _app.DisposeAsync().ConfigureAwait(false);
             await _audit.DisposeAsync().ConfigureAwait(false);
+            await Metrics.DisposeAsync().ConfigureAwait(false);
             ControlPlane.Dispose();
         }
     }

@@ -29,6 +29,15 @@ public sealed class OperationHandlers
         _handlers[op] = async (ctx, input, ct) => await handler(ctx, (TInput)input, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Registers a handler for an operation that has no output shape (e.g. PutMetricData).</summary>
+    public void Register<TInput>(ServiceModel service, string operationName, Func<CallContext, TInput, CancellationToken, ValueTask> handler)
+        where TInput : class =>
+        Register<TInput, object>(service, operationName, async (ctx, input, ct) =>
+        {
+            await handler(ctx, input, ct).ConfigureAwait(false);
+            return null!;
+        });
+
     public bool TryGet(Operation operation, out OperationHandler handler) => _handlers.TryGetValue(operation, out handler!);
 
 }

@@ -1,0 +1,17 @@
+using Vigil.Metrics.Engine;
+using Vigil.Protocol.Gateway;
+using Vigil.Protocol.Shapes.CloudWatch;
+
+namespace Vigil.Metrics.Api;
+
+/// <summary>The CloudWatch metric operations, registered with the gateway over one <see cref="MetricStore"/>.</summary>
+public static class MetricsApi
+{
+    public static void Register(OperationHandlers handlers, MetricStore store)
+    {
+        var put = new PutMetricDataHandler(store);
+        handlers.Register<PutMetricDataInput>(CloudWatchModel.Service, "PutMetricData", put.HandleAsync);
+        var list = new ListMetricsHandler(store);
+        handlers.Register<ListMetricsInput, ListMetricsOutput>(CloudWatchModel.Service, "ListMetrics", list.HandleAsync);
+    }
+}
