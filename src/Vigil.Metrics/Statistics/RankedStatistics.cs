@@ -30,16 +30,19 @@ internal static class RankedStatistics
 
     internal static double FloorRank(double x) => Math.Floor(x + Snap * Math.Max(1, Math.Abs(x)));
 
-    /// <summary>Index of the entry holding nearest rank ceil(q·N), q in [0, 1].</summary>
+    /// <summary>
+    /// Index of the entry holding nearest rank ceil(q·N), q in [0, 1]: the first entry whose cumulative weight
+    /// reaches q·N. With whole weights cumulative sums are integers, so that is the same as reaching ceil(q·N); with
+    /// fractional weights it is the natural extension.
+    /// </summary>
     internal static int RankIndex(ReadOnlySpan<double> weights, double total, double q)
     {
-        var target = Math.Min(total, CeilRank(q * total));
+        var target = q * total - Snap * Math.Max(1, total);
         var cumulative = 0.0;
         for (var i = 0; i < weights.Length; i++)
         {
             cumulative += weights[i];
-            // The first entry always holds rank "at least 1" (q = 0 means the minimum).
-            if (cumulative >= target - Snap * Math.Max(1, total))
+            if (cumulative >= target)
             {
                 return i;
             }

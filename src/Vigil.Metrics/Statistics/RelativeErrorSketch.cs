@@ -29,6 +29,9 @@ public sealed class RelativeErrorSketch
     /// <summary>The most consecutive bucket indexes one sign's store keeps.</summary>
     public const int MaxBuckets = 4096;
 
+    // |index| of any finite double is below 71,000 (ln(double.MaxValue) / ln γ); anything beyond is corrupt input.
+    private const long MaxIndexMagnitude = 1 << 17;
+
     private const byte FormatVersion = 1;
     private const byte IntegralCounts = 1;
 
@@ -109,7 +112,7 @@ public sealed class RelativeErrorSketch
         {
             return double.NaN;
         }
-        var target = Math.Min(total, RankedStatistics.CeilRank(q * total)) - 1e-9 * Math.Max(1, total);
+        var target = q * total - 1e-9 * Math.Max(1, total); // nearest rank, as RankedStatistics.RankIndex
         var cumulative = 0.0;
         for (var i = _negative.High; i >= _negative.Low; i--)
         {
@@ -366,12 +369,12 @@ public sealed class RelativeErrorSketch
             for (var k = 0UL; k < n; k++)
             {
                 var raw = Varint.Read(data, ref pos);
-                index = k == 0 ? Varint.UnZigZag(raw) : index + (long)Math.Min(raw, int.MaxValue);
+                index = k == 0 ? Varint.UnZigZag(raw) : index + (long)Math.Min(raw, MaxIndexMagnitude * 4);
                 if (k == 0)
                 {
                     low = index;
                 }
-                if (index > int.MaxValue || index < int.MinValue || (k > 0 && raw == 0) || index - low >= MaxBuckets)
+                if (index > MaxIndexMagnitude || index < -MaxIndexMagnitude || (k > 0 && raw == 0) || index - low >= MaxBuckets)
                 {
                     throw new InvalidDataException("Invalid sketch bucket index.");
                 }

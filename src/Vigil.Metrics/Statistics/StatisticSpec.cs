@@ -256,7 +256,7 @@ public readonly struct StatisticSpec : IEquatable<StatisticSpec>
         spec = default;
         error = null;
         var name = UpperName(kind);
-        if (rest.Length < 3 || rest[^1] != ')')
+        if (rest.Length < 2 || rest[^1] != ')')
         {
             error = $"The statistic {text} is not valid: expected {name}(lower:upper) with a closing parenthesis.";
             return false;
