@@ -278,24 +278,15 @@ internal sealed class InsightsParser(string sql)
                 _kind = Kind.String;
                 return;
         }
-        if (char.IsAsciiDigit(c))
+        if (char.IsAsciiLetterOrDigit(c) || c == '_')
         {
-            while (_pos < sql.Length && char.IsAsciiLetterOrDigit(sql[_pos]))
-            {
-                _pos++;
-            }
-            _text = sql[_start.._pos];
-            _kind = _text.All(char.IsAsciiDigit) ? Kind.Number : throw Error($"'{_text}' is not a number");
-            return;
-        }
-        if (char.IsAsciiLetter(c) || c == '_')
-        {
+            // A bare run of letters, digits and underscores: a number when all digits, else a name ("5xxErrors").
             while (_pos < sql.Length && (char.IsAsciiLetterOrDigit(sql[_pos]) || sql[_pos] == '_'))
             {
                 _pos++;
             }
             _text = sql[_start.._pos];
-            _kind = Kind.Identifier;
+            _kind = _text.All(char.IsAsciiDigit) ? Kind.Number : Kind.Identifier;
             return;
         }
         throw Error($"unexpected character '{c}' (names with characters other than letters, digits and _ need double quotes)");

@@ -128,6 +128,7 @@ public sealed class InsightsQuery
         // Group the selected metrics by their GROUP BY values; the group order is fixed later.
         var groups = new Dictionary<string[], List<MetricIdentity>>(GroupKeyComparer.Instance);
         var scanned = 0;
+        var scratch = new string[_groupBy.Length]; // looked up first; copied only when it starts a new group
         foreach (var m in source.ListMetrics(Namespace))
         {
             if (!Selects(m))
@@ -138,14 +139,13 @@ public sealed class InsightsQuery
             {
                 break;
             }
-            var key = new string[_groupBy.Length];
-            for (var i = 0; i < key.Length; i++)
+            for (var i = 0; i < scratch.Length; i++)
             {
-                key[i] = m.DimensionValue(_groupBy[i]) ?? OtherGroup;
+                scratch[i] = m.DimensionValue(_groupBy[i]) ?? OtherGroup;
             }
-            if (!groups.TryGetValue(key, out var members))
+            if (!groups.TryGetValue(scratch, out var members))
             {
-                groups[key] = members = [];
+                groups[[.. scratch]] = members = [];
             }
             members.Add(m);
         }

@@ -133,6 +133,15 @@ public sealed class InsightsQueryTests
     }
 
     [Fact]
+    public void Bare_names_are_letters_digits_and_underscores_in_any_order()
+    {
+        var m = new MetricIdentity("Edge_2", "5xx_Errors", [new("_zone", "a")]);
+        var source = new InMemoryMetricSource().Add(m, (At(0), 2), (At(0), 3));
+        InsightsQuery.Parse("SELECT SUM(5xx_Errors) FROM Edge_2 WHERE _zone = 'a' GROUP BY _zone").Execute(source, Window)
+            .Single().Values.ShouldBe([5.0]);
+    }
+
+    [Fact]
     public void The_parsed_statement_is_exposed()
     {
         var q = InsightsQuery.Parse("SELECT min(Latency) FROM SCHEMA(\"MyApp/Orders\", Service, Operation) WHERE Service != 'search' GROUP BY Operation ORDER BY sum() DESC LIMIT 3");

@@ -60,6 +60,14 @@ public sealed class SearchQueryTests
     [InlineData("{AWS/EC2,InstanceId} MetricName=\"CPUUtilization\" NOT i-0002", new[] { 1, 3 })]
     [InlineData("count", new[] { 22 })]
     [InlineData("couNT", new int[0])]
+    [InlineData("ec2", new int[0])] // several tokens from one word: case must match "EC2"
+    [InlineData("EC2", new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 })]
+    [InlineData("cpuUtilization", new[] { 1, 2, 3, 4, 5, 6, 11 })] // equals the whole-name token "cpuutilization"
+    [InlineData("cpuUtil", new int[0])]
+    [InlineData("CPUUtilization", new[] { 1, 2, 3, 4, 5, 6, 11 })]
+    [InlineData("utilization", new[] { 1, 2, 3, 4, 5, 6, 11 })]
+    [InlineData("PacketsIn", new[] { 7, 8 })]
+    [InlineData("packetsin", new int[0])]
     [InlineData("sdb", new[] { 23 })]
     [InlineData("failure", new[] { 23 })]
     [InlineData("network-errors", new[] { 24 })]
