@@ -129,7 +129,7 @@ public sealed class SampleSet
             default:
                 break;
         }
-        if (_inexpressible || _min < 0 || string.IsNullOrEmpty(spec.Name))
+        if (_inexpressible || _min < 0)
         {
             return double.NaN;
         }
