@@ -393,7 +393,7 @@ internal sealed class MathParser
         }
         if (_pos >= _text.Length)
         {
-            throw Error($"Missing '{close}' for the '{(close == ')' ? '(' : '[')}' at column {openColumn.ToString(CultureInfo.InvariantCulture)}", _pos + 1);
+            throw Error($"Expected '{close}' (to close the '(' of column {openColumn.ToString(CultureInfo.InvariantCulture)})", _pos + 1);
         }
         throw Error($"Expected '{close}' but found {Describe()}");
     }
@@ -423,7 +423,7 @@ internal sealed class MathParser
             }
             if (_pos >= _text.Length)
             {
-                throw Error($"Missing '{close}' to close {what} opened at column {openColumn.ToString(CultureInfo.InvariantCulture)}", _pos + 1);
+                throw Error($"Expected '{close}' (to close the {what} of column {openColumn.ToString(CultureInfo.InvariantCulture)})", _pos + 1);
             }
             throw Error($"Expected ',' or '{close}' but found {Describe()}");
         }

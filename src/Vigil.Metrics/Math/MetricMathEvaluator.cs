@@ -402,6 +402,7 @@ public static class MetricMathEvaluator
                     throw new MetricQueryException($"The period of SEARCH at column {Col(c.Column)} must be a positive whole number of seconds.");
                 }
                 period = (int)p.Value;
+                CheckGrid(_window, period);
             }
             var found = search(query.Text, stat, period);
             return new ArrayValue([.. found.Select(s => new SeriesValue(s, period))]);
