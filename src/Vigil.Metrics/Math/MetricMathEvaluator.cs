@@ -46,11 +46,6 @@ public static class MetricMathEvaluator
         {
             throw new MetricQueryException("The period must be a positive number of seconds.");
         }
-        foreach (var period in context.Periods.Values)
-        {
-            CheckGrid(context.Window, period > 0 ? period : context.Window.Period);
-        }
-        CheckGrid(context.Window, context.Window.Period);
         var value = new Run(context).Eval(expression.Root);
         return value switch
         {
@@ -61,7 +56,7 @@ public static class MetricMathEvaluator
         };
     }
 
-    /// <summary>Series that fill the window get one point per period; refuse windows no response could carry.</summary>
+    /// <summary>Series that fill the window (FILL, TIME_SERIES, date functions) get one point per period; this caps them.</summary>
     internal const long MaxGridPoints = 1_000_000;
 
     private static void CheckGrid(QueryWindow window, int period)
@@ -402,7 +397,6 @@ public static class MetricMathEvaluator
                     throw new MetricQueryException($"The period of SEARCH at column {Col(c.Column)} must be a positive whole number of seconds.");
                 }
                 period = (int)p.Value;
-                CheckGrid(_window, period);
             }
             var found = search(query.Text, stat, period);
             return new ArrayValue([.. found.Select(s => new SeriesValue(s, period))]);
@@ -421,6 +415,7 @@ public static class MetricMathEvaluator
 
         private SeriesValue Grid(int period, Func<long, double> value)
         {
+            CheckGrid(_window, period);
             var ts = new List<long>();
             var vs = new List<double>();
             for (var t = _window.Start; t < _window.End; t += period)
@@ -612,6 +607,7 @@ public static class MetricMathEvaluator
 
         private SeriesValue FillOne(SeriesValue s, MathValue filler)
         {
+            CheckGrid(_window, s.Period);
             var src = s.Series;
             var ts = new List<long>(src.Count);
             var vs = new List<double>(src.Count);

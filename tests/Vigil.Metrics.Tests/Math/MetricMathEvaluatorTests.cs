@@ -344,6 +344,24 @@ public sealed class MetricMathEvaluatorTests
         m1.Label.ShouldBe("cpu");
     }
 
+    [Fact]
+    public void If_over_an_array_condition_applies_to_each_series()
+    {
+        var result = Eval("IF(METRICS() > 3, 1, 0)", Pair);
+        result.Select(s => s.Label).ShouldBe(["A", "B"]);
+        Grid(result[0]).ShouldBe([0, 0, null, 1, null]);
+        Grid(result[1]).ShouldBe([1, null, 1, 1, null]);
+    }
+
+    [Fact]
+    public void Window_filling_series_are_capped_but_plain_references_are_not()
+    {
+        var wide = new MetricMathContext(new QueryWindow(0, 5_000_000, 1), [new("m1", [S("", 1)])]);
+        Eval("m1 * 2", wide).Single().Count.ShouldBe(1);
+        Should.Throw<MetricQueryException>(() => Eval("TIME_SERIES(1)", wide)).Message.ShouldContain("more than 1000000 periods");
+        Should.Throw<MetricQueryException>(() => Eval("FILL(m1, 0)", wide)).Message.ShouldContain("more than 1000000 periods");
+    }
+
     [Theory]
     [InlineData("AVG(a)", "must return a time series")]
     [InlineData("5", "must return a time series")]
