@@ -1,4 +1,5 @@
 using Vigil.Metrics.Engine;
+using Vigil.Metrics.Reading;
 using Vigil.Protocol.Gateway;
 using Vigil.Protocol.Shapes.CloudWatch;
 
@@ -13,5 +14,10 @@ public static class MetricsApi
         handlers.Register<PutMetricDataInput>(CloudWatchModel.Service, "PutMetricData", put.HandleAsync);
         var list = new ListMetricsHandler(store);
         handlers.Register<ListMetricsInput, ListMetricsOutput>(CloudWatchModel.Service, "ListMetrics", list.HandleAsync);
+        var reader = new MetricReader(store);
+        var statistics = new GetMetricStatisticsHandler(reader);
+        handlers.Register<GetMetricStatisticsInput, GetMetricStatisticsOutput>(CloudWatchModel.Service, "GetMetricStatistics", statistics.HandleAsync);
+        var data = new GetMetricDataHandler(reader);
+        handlers.Register<GetMetricDataInput, GetMetricDataOutput>(CloudWatchModel.Service, "GetMetricData", data.HandleAsync);
     }
 }

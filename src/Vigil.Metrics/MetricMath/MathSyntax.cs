@@ -1,4 +1,4 @@
-namespace Vigil.Metrics.Math;
+namespace Vigil.Metrics.MetricMath;
 
 /// <summary>Operators of the metric math language (arithmetic, comparison and logical).</summary>
 public enum MathOperator

@@ -1,7 +1,7 @@
-using Vigil.Metrics.Math;
+using Vigil.Metrics.MetricMath;
 using Vigil.Metrics.Model;
 
-namespace Vigil.Metrics.Tests.Math;
+namespace Vigil.Metrics.Tests.MetricMath;
 
 /// <summary>Series on a 5-period grid starting Monday 2024-01-01 00:00 UTC, one minute apart.</summary>
 internal static class MathTestData

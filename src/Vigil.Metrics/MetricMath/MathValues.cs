@@ -1,6 +1,6 @@
 using Vigil.Metrics.Model;
 
-namespace Vigil.Metrics.Math;
+namespace Vigil.Metrics.MetricMath;
 
 /// <summary>What a sub-expression evaluates to: S, TS, TS[], or a string/keyword argument.</summary>
 internal abstract class MathValue

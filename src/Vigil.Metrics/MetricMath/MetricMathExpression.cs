@@ -1,6 +1,6 @@
 using Vigil.Metrics.Model;
 
-namespace Vigil.Metrics.Math;
+namespace Vigil.Metrics.MetricMath;
 
 /// <summary>
 /// A parsed CloudWatch metric math expression (the Expression field of a GetMetricData query).

@@ -1,6 +1,6 @@
 using Vigil.Metrics.Model;
 
-namespace Vigil.Metrics.Math;
+namespace Vigil.Metrics.MetricMath;
 
 /// <summary>Orders the queries of one GetMetricData request so every expression comes after what it reads.</summary>
 public static class MetricMathPlanner

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Vigil.Metrics.Model;
 
-namespace Vigil.Metrics.Math;
+namespace Vigil.Metrics.MetricMath;
 
 /// <summary>
 /// Evaluates a <see cref="MetricMathExpression"/>. The rules, following CloudWatch's user guide ("Use metric math"):

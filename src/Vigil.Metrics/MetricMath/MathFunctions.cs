@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Vigil.Metrics.Math;
+namespace Vigil.Metrics.MetricMath;
 
 /// <summary>The functions of the metric math language, with their arity; the unsupported ones are known by name.</summary>
 internal sealed class MathFunctions

@@ -1,6 +1,6 @@
 using Vigil.Metrics.Model;
 
-namespace Vigil.Metrics.Math;
+namespace Vigil.Metrics.MetricMath;
 
 /// <summary>What an expression is evaluated against: the window and the results of the queries computed before it.</summary>
 public sealed class MetricMathContext

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using FsCheck;
 using FsCheck.Fluent;
-using Vigil.Metrics.Math;
+using Vigil.Metrics.MetricMath;
 using Vigil.Metrics.Model;
-using static Vigil.Metrics.Tests.Math.MathTestData;
+using static Vigil.Metrics.Tests.MetricMath.MathTestData;
 
-namespace Vigil.Metrics.Tests.Math;
+namespace Vigil.Metrics.Tests.MetricMath;
 
 public sealed class MetricMathFuzzTests
 {

@@ -1,7 +1,7 @@
-using Vigil.Metrics.Math;
+using Vigil.Metrics.MetricMath;
 using Vigil.Metrics.Model;
 
-namespace Vigil.Metrics.Tests.Math;
+namespace Vigil.Metrics.Tests.MetricMath;
 
 public sealed class MetricMathPlannerTests
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Vigil.Metrics.Model;
 
-namespace Vigil.Metrics.Math;
+namespace Vigil.Metrics.MetricMath;
 
 /// <summary>
 /// Recursive-descent parser of the metric math grammar. Precedence, loosest first:

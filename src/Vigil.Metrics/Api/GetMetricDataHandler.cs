@@ -1,0 +1,306 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Vigil.Metrics.MetricMath;
+using Vigil.Metrics.Model;
+using Vigil.Metrics.Query;
+using Vigil.Metrics.Reading;
+using Vigil.Metrics.Statistics;
+using Vigil.Protocol.Errors;
+using Vigil.Protocol.Gateway;
+using Vigil.Protocol.Shapes.CloudWatch;
+
+namespace Vigil.Metrics.Api;
+
+/// <summary>
+/// GetMetricData: up to 500 queries — MetricStat fetches, metric math (incl. SEARCH) evaluated in dependency order,
+/// and at most one Metrics Insights query — with labels (incl. dynamic labels), ScanBy, MaxDatapoints pagination
+/// and StatusCode PartialData while pages remain. Query errors are ValidationError, as CloudWatch answers them.
+/// </summary>
+internal sealed partial class GetMetricDataHandler(MetricReader reader)
+{
+    public const int MaxQueries = 500;
+    public const int DefaultMaxDatapoints = 100_800;
+
+    [GeneratedRegex("^[a-z][a-zA-Z0-9_]*$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex(@"\$\{(PROP\('([^']*)'\)|[A-Z_]+)\}")]
+    private static partial Regex LabelToken();
+
+    private sealed record Query(int Index, MetricDataQuery Source, StatisticSpec Stat, MetricMathExpression? Math, InsightsQuery? Insights);
+
+    public ValueTask<GetMetricDataOutput> HandleAsync(CallContext context, GetMetricDataInput input, CancellationToken ct)
+    {
+        var queries = Validate(input);
+        var now = reader.Store.Clock.GetUtcNow();
+        var account = context.Identity.AccountId;
+        var source = new CallerMetricSource(reader, account, context.Region);
+        var defaultPeriod = queries.Select(q => q.Source.MetricStat?.Period ?? q.Source.Period).FirstOrDefault(p => p is not null) ?? 60;
+
+        var computed = new Dictionary<string, IReadOnlyList<TimeSeries>>(StringComparer.Ordinal);
+        var periods = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byId = queries.ToDictionary(q => q.Source.Id!, StringComparer.Ordinal);
+        var order = MetricMathPlanner.Order([.. queries.Select(q => (q.Source.Id!, q.Math))]);
+        foreach (var id in order)
+        {
+            var q = byId[id];
+            var period = q.Source.MetricStat?.Period ?? q.Source.Period ?? defaultPeriod;
+            periods[id] = period;
+            var window = TimeRules.Window(input.StartTime!.Value, input.EndTime!.Value, period, now);
+            try
+            {
+                computed[id] = q switch
+                {
+                    { Source.MetricStat: { } stat } => [FetchStat(account, context.Region, stat, q.Stat, window, now)],
+                    { Insights: { } sql } => sql.Execute(source, window),
+                    _ => MetricMathEvaluator.Evaluate(q.Math!, new MetricMathContext(window,
+                        [.. queries.Where(o => computed.ContainsKey(o.Source.Id!)).Select(o => new KeyValuePair<string, IReadOnlyList<TimeSeries>>(o.Source.Id!, computed[o.Source.Id!]))])
+                    {
+                        Search = (text, statistic, searchPeriod) => MetricSearch.Run(source, text, statistic, searchPeriod, window),
+                        ExpressionIds = queries.Where(o => o.Source.MetricStat is null).Select(o => o.Source.Id!).ToHashSet(StringComparer.Ordinal),
+                        Periods = periods,
+                    }),
+                };
+            }
+            catch (MetricQueryException ex)
+            {
+                throw Validation($"Error in expression {id}: {ex.Message}");
+            }
+        }
+
+        var results = new List<(MetricDataResult Result, long[] Ts, double[] Values)>();
+        foreach (var q in queries)
+        {
+            if (q.Source.ReturnData == false)
+            {
+                continue;
+            }
+            var series = computed[q.Source.Id!];
+            foreach (var s in series)
+            {
+                var (ts, values) = Ordered(s, input.ScanBy);
+                var label = Label(q, s, series.Count, periods[q.Source.Id!]);
+                results.Add((new MetricDataResult { Id = q.Source.Id, Label = label, Timestamps = [], Values = [], StatusCode = "Complete" }, ts, values));
+            }
+        }
+        return ValueTask.FromResult(Page(input, results));
+    }
+
+    private List<Query> Validate(GetMetricDataInput input)
+    {
+        var source = input.MetricDataQueries ?? [];
+        if (source.Count == 0)
+        {
+            throw MetricErrors.Missing("The parameter MetricDataQueries is required.");
+        }
+        if (source.Count > MaxQueries)
+        {
+            throw MetricErrors.InvalidValue($"The collection MetricDataQueries must not have a size greater than {MaxQueries}.");
+        }
+        if (input.StartTime >= input.EndTime)
+        {
+            throw MetricErrors.InvalidValue("The parameter StartTime must be less than the parameter EndTime.");
+        }
+        if (input.MaxDatapoints is <= 0)
+        {
+            throw MetricErrors.BadParameter("MaxDatapoints", input.MaxDatapoints);
+        }
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var queries = new List<Query>();
+        var insights = 0;
+        for (var i = 0; i < source.Count; i++)
+        {
+            var q = source[i];
+            var path = $"MetricDataQueries.member.{i + 1}";
+            if (!IdPattern().IsMatch(q.Id!))
+            {
+                throw Validation($"The value {q.Id} for parameter {path}.Id is invalid: it must start with a lowercase letter and contain only letters, numbers and underscores.");
+            }
+            if (!ids.Add(q.Id!))
+            {
+                throw Validation($"The value {q.Id} for parameter {path}.Id is not unique.");
+            }
+            if ((q.MetricStat is null) == (q.Expression is null))
+            {
+                throw Validation($"Exactly one of {path}.MetricStat and {path}.Expression must be specified.");
+            }
+            if (q.Period is { } ownPeriod)
+            {
+                TimeRules.CheckPeriod(ownPeriod, $"{path}.Period");
+            }
+            if (q.MetricStat is { } stat)
+            {
+                TimeRules.CheckPeriod(stat.Period!.Value, $"{path}.MetricStat.Period");
+                if (!StatisticSpec.TryParse(stat.Stat, out var spec, out _))
+                {
+                    throw MetricErrors.BadParameter($"{path}.MetricStat.Stat", stat.Stat);
+                }
+                queries.Add(new Query(i, q, spec, null, null));
+                continue;
+            }
+            try
+            {
+                if (q.Expression!.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (++insights > 1)
+                    {
+                        throw Validation("A GetMetricData request can contain only one Metrics Insights query.");
+                    }
+                    queries.Add(new Query(i, q, default, null, InsightsQuery.Parse(q.Expression)));
+                }
+                else
+                {
+                    queries.Add(new Query(i, q, default, MetricMathExpression.Parse(q.Expression), null));
+                }
+            }
+            catch (MetricQueryException ex)
+            {
+                throw Validation($"Error in expression {q.Id}: {ex.Message}");
+            }
+        }
+        try
+        {
+            MetricMathPlanner.Order([.. queries.Select(q => (q.Source.Id!, q.Math))]);
+        }
+        catch (MetricQueryException ex)
+        {
+            throw Validation(ex.Message);
+        }
+        return queries;
+    }
+
+    private static AwsServiceException Validation(string message) => new("ValidationError", message);
+
+    private TimeSeries FetchStat(string account, string region, MetricStat stat, StatisticSpec spec, QueryWindow window, DateTimeOffset now)
+    {
+        var m = stat.Metric!;
+        var metric = new MetricIdentity(m.Namespace!, m.MetricName!, m.Dimensions?.Select(d => new MetricDimension(d.Name!, d.Value!)));
+        if (!TimeRules.PeriodServable(window, now))
+        {
+            return new TimeSeries(metric.MetricName, [], [], metric);
+        }
+        var result = reader.Aggregate(account, region, metric, stat.Unit, window, [spec], splitByUnit: false);
+        var ts = new List<long>();
+        var values = new List<double>();
+        if (result.Count > 0)
+        {
+            for (var i = 0; i < result[0].Timestamps.Count; i++)
+            {
+                if (!double.IsNaN(result[0].Values[i][0]))
+                {
+                    ts.Add(result[0].Timestamps[i]);
+                    values.Add(result[0].Values[i][0]);
+                }
+            }
+        }
+        return new TimeSeries(metric.MetricName, [.. ts], [.. values], metric);
+    }
+
+    private static (long[] Ts, double[] Values) Ordered(TimeSeries s, string? scanBy)
+    {
+        var ts = s.Timestamps.ToArray();
+        var values = s.Values.ToArray();
+        if (scanBy != "TimestampAscending")
+        {
+            Array.Reverse(ts);
+            Array.Reverse(values);
+        }
+        return (ts, values);
+    }
+
+    /// <summary>The result label: the query's Label (dynamic tokens expanded) or a default as CloudWatch builds it.</summary>
+    private static string Label(Query q, TimeSeries s, int seriesInResult, int period)
+    {
+        var fallback = s.Label.Length > 0 ? s.Label : q.Source.MetricStat?.Metric?.MetricName ?? q.Source.Id!;
+        var label = q.Source.Label;
+        if (label is null)
+        {
+            return fallback;
+        }
+        if (!label.Contains("${", StringComparison.Ordinal))
+        {
+            return seriesInResult > 1 ? $"{label} {fallback}" : label;
+        }
+        return LabelToken().Replace(label, match =>
+        {
+            if (match.Groups[2].Success)
+            {
+                var prop = match.Groups[2].Value;
+                return prop switch
+                {
+                    "MetricName" => s.Metric?.MetricName ?? "",
+                    "Namespace" => s.Metric?.Namespace ?? "",
+                    "Period" => period.ToString(CultureInfo.InvariantCulture),
+                    "Stat" => q.Source.MetricStat?.Stat ?? "",
+                    _ when prop.StartsWith("Dim.", StringComparison.Ordinal) => s.Metric?.DimensionValue(prop[4..]) ?? "",
+                    _ => match.Value,
+                };
+            }
+            var values = s.Values;
+            return match.Groups[1].Value switch
+            {
+                "LABEL" => fallback,
+                "AVG" => values.Length == 0 ? "" : Format(values.Average()),
+                "MIN" => values.Length == 0 ? "" : Format(values.Min()),
+                "MAX" => values.Length == 0 ? "" : Format(values.Max()),
+                "SUM" => Format(values.Sum()),
+                "FIRST" => values.Length == 0 ? "" : Format(values[0]),
+                "LAST" => values.Length == 0 ? "" : Format(values[^1]),
+                "DATAPOINT_COUNT" => values.Length.ToString(CultureInfo.InvariantCulture),
+                _ => match.Value,
+            };
+        });
+    }
+
+    private static string Format(double v) => System.Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static GetMetricDataOutput Page(GetMetricDataInput input, List<(MetricDataResult Result, long[] Ts, double[] Values)> results)
+    {
+        var max = input.MaxDatapoints ?? DefaultMaxDatapoints;
+        var fingerprint = Fingerprint(input);
+        long skip = 0;
+        if (input.NextToken is { } token && !PageToken.TryRead(token, fingerprint, out skip))
+        {
+            throw MetricErrors.InvalidNextToken("The specified NextToken is invalid or expired.");
+        }
+        var output = new GetMetricDataOutput { MetricDataResults = [], Messages = [] };
+        long position = 0;
+        long budget = max;
+        var more = false;
+        foreach (var (result, ts, values) in results)
+        {
+            var from = (int)System.Math.Clamp(skip - position, 0, ts.Length);
+            var take = (int)System.Math.Min(ts.Length - from, budget);
+            for (var i = from; i < from + take; i++)
+            {
+                result.Timestamps!.Add(DateTimeOffset.FromUnixTimeSeconds(ts[i]));
+                result.Values!.Add(values[i]);
+            }
+            budget -= take;
+            position += ts.Length;
+            if (from + take < ts.Length)
+            {
+                result.StatusCode = "PartialData";
+                more = true;
+            }
+            output.MetricDataResults.Add(result);
+        }
+        if (more)
+        {
+            output.NextToken = PageToken.Create(skip + max, fingerprint);
+        }
+        return output;
+    }
+
+    private static string Fingerprint(GetMetricDataInput input)
+    {
+        var sb = new StringBuilder();
+        sb.Append(input.StartTime?.ToUnixTimeMilliseconds()).Append('|').Append(input.EndTime?.ToUnixTimeMilliseconds()).Append('|').Append(input.ScanBy);
+        foreach (var q in input.MetricDataQueries ?? [])
+        {
+            sb.Append('|').Append(q.Id).Append(':').Append(q.Expression).Append(':').Append(q.MetricStat?.Metric?.MetricName).Append(':').Append(q.MetricStat?.Stat);
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,62 @@
+using Vigil.Metrics.Model;
+using Vigil.Metrics.Statistics;
+
+namespace Vigil.Metrics.Reading;
+
+/// <summary>The metrics of one (account, region) as SEARCH and Metrics Insights read them.</summary>
+public sealed class CallerMetricSource(MetricReader reader, string accountId, string region) : IMetricSource
+{
+    private static readonly StatisticSpec[] s_cells = [StatisticSpec.SampleCount, StatisticSpec.Sum, StatisticSpec.Minimum, StatisticSpec.Maximum];
+
+    public IReadOnlyList<MetricIdentity> ListMetrics(string? @namespace)
+    {
+        // CloudWatch lists (and searches) metrics that received data in the last two weeks.
+        var since = reader.Store.Clock.GetUtcNow().ToUnixTimeSeconds() - (14 * 86400);
+        return [.. reader.Store.Catalog.Metrics(accountId, region, @namespace)
+            .Where(m => m.Value.Any(s => s.LastIngested >= since))
+            .Select(m => m.Key)
+            .OrderBy(m => m.ToString(), StringComparer.Ordinal)];
+    }
+
+    public TimeSeries? Fetch(MetricIdentity metric, string statistic, QueryWindow window)
+    {
+        var spec = StatisticSpec.Parse(statistic);
+        var result = reader.Aggregate(accountId, region, metric, null, window, [spec], splitByUnit: false);
+        if (result.Count == 0)
+        {
+            return null;
+        }
+        var r = result[0];
+        var ts = new List<long>(r.Timestamps.Count);
+        var values = new List<double>(r.Timestamps.Count);
+        for (var i = 0; i < r.Timestamps.Count; i++)
+        {
+            if (!double.IsNaN(r.Values[i][0]))
+            {
+                ts.Add(r.Timestamps[i]);
+                values.Add(r.Values[i][0]);
+            }
+        }
+        return new TimeSeries(metric.MetricName, [.. ts], [.. values], metric);
+    }
+
+    public PeriodCells? FetchCells(MetricIdentity metric, QueryWindow window)
+    {
+        var result = reader.Aggregate(accountId, region, metric, null, window, s_cells, splitByUnit: false);
+        if (result.Count == 0)
+        {
+            return null;
+        }
+        var r = result[0];
+        var n = r.Timestamps.Count;
+        double[] count = new double[n], sum = new double[n], min = new double[n], max = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            count[i] = r.Values[i][0];
+            sum[i] = r.Values[i][1];
+            min[i] = r.Values[i][2];
+            max[i] = r.Values[i][3];
+        }
+        return new PeriodCells([.. r.Timestamps], count, sum, min, max);
+    }
+}
