@@ -1,8 +1,9 @@
 // Calls one AWS operation with the AWS SDK for JavaScript v3 and prints, as one JSON object, what a user would see.
 //
-// usage: node compat.mjs SERVICE OPERATION [--cbor]
+// usage: node compat.mjs SERVICE OPERATION [--cbor] [--params JSON]
 //   SERVICE: sts | cloudwatch | logs; OPERATION: the command name without "Command" (GetCallerIdentity, ListMetrics,
-//   DescribeLogGroups), sent with no parameters. --cbor puts CloudWatch on the SDK's Smithy RPCv2 CBOR protocol
+//   DescribeLogGroups), sent with the input in --params (a JSON object; none by default). Members named Timestamp,
+//   StartTime or EndTime are given to the SDK as Date objects, as a program would. --cbor puts CloudWatch on the SDK's Smithy RPCv2 CBOR protocol
 //   (protocol notes §5) instead of the JSON 1.0 protocol this package build uses.
 // The endpoint comes from VIGIL_ENDPOINT; keys and region from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
 // AWS_DEFAULT_REGION. Retries are off. The tests in tests/Vigil.Compat.Tests/JsSdk run this script.
@@ -19,6 +20,18 @@ const services = {
 };
 
 const args = process.argv.slice(2);
+let params = {};
+const paramsAt = args.indexOf("--params");
+if (paramsAt >= 0) {
+  params = JSON.parse(args[paramsAt + 1]);
+  args.splice(paramsAt, 2);
+}
+const dateMembers = new Set(["Timestamp", "StartTime", "EndTime"]);
+const withDates = (v) =>
+  Array.isArray(v) ? v.map(withDates)
+  : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, dateMembers.has(k) && typeof x === "string" ? new Date(x) : withDates(x)]))
+  : v;
+params = withDates(params);
 const cbor = args.includes("--cbor");
 const [serviceName, operation] = args.filter((a) => a !== "--cbor");
 const service = services[serviceName];
@@ -76,7 +89,7 @@ const out = {
 };
 
 try {
-  const { $metadata, ...result } = await client.send(new Command({}));
+  const { $metadata, ...result } = await client.send(new Command(params));
   Object.assign(out, { ok: true, result, metadata: { httpStatusCode: $metadata.httpStatusCode, requestId: $metadata.requestId ?? null } });
 } catch (e) {
   Object.assign(out, {

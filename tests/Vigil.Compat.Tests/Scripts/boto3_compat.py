@@ -1,9 +1,9 @@
 """Calls one AWS operation with boto3 and prints, as one JSON object, what a user would see.
 
-usage: boto3_compat.py SERVICE OPERATION [--cbor]
+usage: boto3_compat.py SERVICE OPERATION [--cbor] [--params JSON]
 
 SERVICE and OPERATION are boto3 names (sts get_caller_identity, cloudwatch list_metrics, logs describe_log_groups);
-the operation is called with no parameters. The endpoint comes from $VIGIL_ENDPOINT and the keys, region and retry
+the operation is called with the keyword arguments in --params (a JSON object; none by default). The endpoint comes from $VIGIL_ENDPOINT and the keys, region and retry
 settings from the usual AWS_* variables. --cbor loads a copy of the CloudWatch model whose only protocol is
 smithy-rpc-v2-cbor (protocol notes §5), so botocore's own CBOR serializer and parser are used.
 
@@ -47,7 +47,7 @@ def write_cbor_model(directory):
         json.dump(model, f)
 
 
-def run(service, operation, cbor_model_dir):
+def run(service, operation, cbor_model_dir, params):
     client = make_client(service, cbor_model_dir)
     wire = {}
 
@@ -67,7 +67,7 @@ def run(service, operation, cbor_model_dir):
         "wire": wire,
     }
     try:
-        response = getattr(client, operation)()
+        response = getattr(client, operation)(**params)
     except ClientError as e:
         error = e.response.get("Error", {})
         meta = e.response.get("ResponseMetadata", {})
@@ -97,14 +97,19 @@ def run(service, operation, cbor_model_dir):
 
 def main():
     args = sys.argv[1:]
+    params = {}
+    if "--params" in args:
+        i = args.index("--params")
+        params = json.loads(args[i + 1])
+        del args[i:i + 2]
     cbor = "--cbor" in args
     service, operation = [a for a in args if a != "--cbor"]
     if cbor:
         with tempfile.TemporaryDirectory(prefix="vigil-cbor-model-") as directory:
             write_cbor_model(directory)
-            out = run(service, operation, directory)
+            out = run(service, operation, directory, params)
     else:
-        out = run(service, operation, None)
+        out = run(service, operation, None, params)
     print(json.dumps(out, default=str, sort_keys=True))
 
 
