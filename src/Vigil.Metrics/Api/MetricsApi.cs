@@ -1,6 +1,8 @@
+using Vigil.Metrics.Api.FastPath;
 using Vigil.Metrics.Engine;
 using Vigil.Metrics.Reading;
 using Vigil.Protocol.Gateway;
+using Vigil.Protocol.Shapes;
 using Vigil.Protocol.Shapes.CloudWatch;
 
 namespace Vigil.Metrics.Api;
@@ -12,6 +14,9 @@ public static class MetricsApi
     {
         var put = new PutMetricDataHandler(store);
         handlers.Register<PutMetricDataInput>(CloudWatchModel.Service, "PutMetricData", put.HandleAsync);
+        handlers.RegisterRaw(CloudWatchModel.Service, "PutMetricData", WireProtocol.AwsJson1_0, new PutMetricDataFastPath(store).HandleAsync);
+        // The audit record keeps the namespace, not the datapoints (up to 1,000 datums and 1 MB a call).
+        handlers.RegisterAuditProjection(CloudWatchModel.Service, "PutMetricData", static input => new PutMetricDataInput { Namespace = ((PutMetricDataInput)input).Namespace });
         var list = new ListMetricsHandler(store);
         handlers.Register<ListMetricsInput, ListMetricsOutput>(CloudWatchModel.Service, "ListMetrics", list.HandleAsync);
         var reader = new MetricReader(store);

@@ -45,6 +45,7 @@ public sealed class MetricBlock
     public long MinTime { get; }
     public long MaxTime { get; }
     public int SeriesCount => _seriesIds.Length;
+    public IReadOnlyList<int> SeriesIds => _seriesIds;
     public long SizeBytes => _reader.Sections.Sum(s => s.Length);
 
     /// <summary>Appends the datapoints of <paramref name="seriesId"/> in [start, end) to <paramref name="into"/>; false when absent.</summary>

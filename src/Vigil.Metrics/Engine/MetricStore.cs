@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Metrics.Statistics;
 using Vigil.Storage.Blocks;
 using Vigil.Storage.IO;
 using Vigil.Storage.Manifest;
@@ -45,6 +46,7 @@ public sealed class MetricStore : IAsyncDisposable
     private MetricHead _head = new();
     private List<MetricHead> _sealing = [];
     private List<MetricBlock> _blocks = [];
+    private List<RollupBlock> _rollups = [];
     private readonly HashSet<int> _loggedSeries = [];
 
     private MetricStore(MetricStoreOptions options, string blockDir, WriteAheadLog wal, ManifestStore manifest)
@@ -67,6 +69,17 @@ public sealed class MetricStore : IAsyncDisposable
             lock (_lock)
             {
                 return _head.SampleCount;
+            }
+        }
+    }
+
+    public IReadOnlyList<RollupBlock> Rollups
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _rollups];
             }
         }
     }
@@ -115,7 +128,14 @@ public sealed class MetricStore : IAsyncDisposable
         var live = new HashSet<string>(state.Blocks, StringComparer.Ordinal);
         foreach (var name in state.Blocks)
         {
-            _blocks.Add(MetricBlock.Open(Path.Combine(_blockDir, name)));
+            if (name.StartsWith("raw-", StringComparison.Ordinal))
+            {
+                _blocks.Add(MetricBlock.Open(Path.Combine(_blockDir, name)));
+            }
+            else
+            {
+                _rollups.Add(RollupBlock.Open(Path.Combine(_blockDir, name)));
+            }
         }
         SortBlocks(_blocks);
         // Blocks a crashed checkpoint wrote but never published: their data is still in the WAL.
@@ -281,7 +301,12 @@ public sealed class MetricStore : IAsyncDisposable
             }
             SortBlocks(blocks);
             var previousSnapshot = _manifest.Current.Properties.GetValueOrDefault(SeriesProperty);
-            _manifest.Commit(blocks.Select(b => b.FileName).ToList(), new Dictionary<string, string>(StringComparer.Ordinal)
+            List<RollupBlock> rollups;
+            lock (_lock)
+            {
+                rollups = _rollups;
+            }
+            _manifest.Commit([.. blocks.Select(b => b.FileName), .. rollups.Select(r => r.FileName)], new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 [CheckpointProperty] = markerLsn.ToString(CultureInfo.InvariantCulture),
                 [SeriesProperty] = snapshotName,
@@ -344,6 +369,158 @@ public sealed class MetricStore : IAsyncDisposable
         }
     }
 
+    /// <summary>Appends the rollup cells of <paramref name="seriesId"/> with period starts in [start, end).</summary>
+    public void ReadCells(int seriesId, long start, long end, List<TimedCell> into)
+    {
+        List<RollupBlock> rollups;
+        lock (_lock)
+        {
+            rollups = _rollups;
+        }
+        foreach (var r in rollups)
+        {
+            if (r.WindowEnd > start && r.WindowStart < end)
+            {
+                r.Read(seriesId, start, end, into);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves data down CloudWatch's retention tiers as it ages (docs/formats/metric-store.md, "tiers"): day-windows of
+    /// raw datapoints older than 15 days become 5-minute cells, 5-minute cells older than 63 days become 1-hour cells,
+    /// and 1-hour cells older than 455 days are deleted. Each step publishes a new manifest before it deletes files.
+    /// </summary>
+    public async Task CompactAsync(CancellationToken cancellationToken = default)
+    {
+        await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var now = _options.Clock.GetUtcNow().ToUnixTimeSeconds();
+            List<MetricBlock> blocks;
+            List<RollupBlock> rollups;
+            lock (_lock)
+            {
+                blocks = _blocks;
+                rollups = _rollups;
+            }
+            var removedRaw = new HashSet<MetricBlock>();
+            var removedRollups = new HashSet<RollupBlock>();
+            var added = new List<RollupBlock>();
+            foreach (var window in blocks.Select(b => b.WindowStart).Distinct().Where(w => w + WindowSeconds <= now - RawRetentionSeconds).ToList())
+            {
+                var sources = blocks.Where(b => b.WindowStart == window).ToList();
+                added.Add(RollUpRaw(window, sources));
+                removedRaw.UnionWith(sources);
+            }
+            foreach (var r in rollups.Where(r => r.Resolution == 300 && r.WindowEnd <= now - FiveMinuteRetentionSeconds).ToList())
+            {
+                added.Add(RollUpCells(r));
+                removedRollups.Add(r);
+            }
+            removedRollups.UnionWith(rollups.Where(r => r.Resolution == 3600 && r.WindowEnd <= now - HourRetentionSeconds));
+            if (removedRaw.Count == 0 && removedRollups.Count == 0)
+            {
+                return;
+            }
+            List<MetricBlock> keptBlocks;
+            List<RollupBlock> keptRollups;
+            lock (_lock)
+            {
+                keptBlocks = [.. _blocks.Where(b => !removedRaw.Contains(b))];
+                keptRollups = [.. _rollups.Where(r => !removedRollups.Contains(r)), .. added];
+            }
+            keptRollups.Sort(static (a, b) => a.WindowStart != b.WindowStart ? a.WindowStart.CompareTo(b.WindowStart) : a.Resolution.CompareTo(b.Resolution));
+            _manifest.Commit([.. keptBlocks.Select(b => b.FileName), .. keptRollups.Select(r => r.FileName)], _manifest.Current.Properties);
+            lock (_lock)
+            {
+                _blocks = keptBlocks;
+                _rollups = keptRollups;
+            }
+            foreach (var name in removedRaw.Select(b => b.FileName).Concat(removedRollups.Select(r => r.FileName)))
+            {
+                AtomicFile.DeleteIfExists(Path.Combine(_blockDir, name));
+            }
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
+
+    public const long RawRetentionSeconds = 15 * 86400;
+    public const long FiveMinuteRetentionSeconds = 63 * 86400;
+    public const long HourRetentionSeconds = 455 * 86400;
+
+    private RollupBlock RollUpRaw(long window, List<MetricBlock> sources)
+    {
+        var ids = sources.SelectMany(b => b.SeriesIds).Distinct().Order().ToList();
+        var series = new List<(int, List<TimedCell>)>(ids.Count);
+        var samples = new SampleBuffer();
+        var scratch = new SampleBuffer();
+        var set = new SampleSet();
+        foreach (var id in ids)
+        {
+            samples.Clear();
+            foreach (var b in sources)
+            {
+                b.Read(id, window, window + WindowSeconds, samples, scratch);
+            }
+            samples.SortByTime();
+            var cells = new List<TimedCell>();
+            var ts = samples.Timestamps;
+            var values = samples.Values;
+            var counts = samples.Counts;
+            var sets = samples.Sets;
+            int i = 0, j = 0;
+            while (i < ts.Length || j < sets.Count)
+            {
+                var next = i < ts.Length && (j >= sets.Count || ts[i] <= sets[j].Timestamp) ? ts[i] : sets[j].Timestamp;
+                var cellStart = next - (((next - window) % 300) + 300) % 300;
+                set.Clear();
+                for (; i < ts.Length && ts[i] < cellStart + 300; i++)
+                {
+                    set.Add(values[i], counts.IsEmpty ? 1 : counts[i]);
+                }
+                for (; j < sets.Count && sets[j].Timestamp < cellStart + 300; j++)
+                {
+                    set.AddStatisticSet(sets[j].SampleCount, sets[j].Sum, sets[j].Minimum, sets[j].Maximum);
+                }
+                cells.Add(new TimedCell(cellStart, StatisticCell.FromSampleSet(set)));
+            }
+            series.Add((id, cells));
+        }
+        return RollupBlock.Write(_blockDir, string.Create(CultureInfo.InvariantCulture, $"r300-{window:D12}.blk"), window, 300, series, _options.Sync);
+    }
+
+    private RollupBlock RollUpCells(RollupBlock source)
+    {
+        var series = new List<(int, List<TimedCell>)>(source.SeriesIds.Count);
+        var fine = new List<TimedCell>();
+        foreach (var id in source.SeriesIds)
+        {
+            fine.Clear();
+            source.Read(id, source.WindowStart, source.WindowEnd, fine);
+            var cells = new List<TimedCell>();
+            foreach (var c in fine)
+            {
+                var hour = c.Timestamp - (((c.Timestamp - source.WindowStart) % 3600) + 3600) % 3600;
+                if (cells.Count > 0 && cells[^1].Timestamp == hour)
+                {
+                    cells[^1].Cell.Merge(c.Cell);
+                }
+                else
+                {
+                    var cell = new StatisticCell();
+                    cell.Merge(c.Cell);
+                    cells.Add(new TimedCell(hour, cell));
+                }
+            }
+            series.Add((id, cells));
+        }
+        return RollupBlock.Write(_blockDir, string.Create(CultureInfo.InvariantCulture, $"r3600-{source.WindowStart:D12}.blk"), source.WindowStart, 3600, series, _options.Sync);
+    }
+
     public static long Window(long timestamp) => timestamp - (((timestamp % WindowSeconds) + WindowSeconds) % WindowSeconds);
 
     private static (long Lo, long Hi) TimeRange(SampleBuffer samples)
@@ -365,6 +542,7 @@ public sealed class MetricStore : IAsyncDisposable
     private async Task CheckpointLoopAsync()
     {
         var token = _stopping.Token;
+        var lastCompaction = 0L;
         while (!token.IsCancellationRequested)
         {
             try
@@ -379,6 +557,11 @@ public sealed class MetricStore : IAsyncDisposable
                 if (due)
                 {
                     await CheckpointAsync(token).ConfigureAwait(false);
+                }
+                if (Environment.TickCount64 - lastCompaction >= 60_000)
+                {
+                    lastCompaction = Environment.TickCount64;
+                    await CompactAsync(token).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -45,14 +45,17 @@ public sealed class MetricReader(MetricStore store)
         var samples = new SampleBuffer(256);
         var part = new SampleBuffer(256);
         var set = new SampleSet(64);
+        var cells = new List<TimedCell>();
         foreach (var group in groups)
         {
             samples.Clear();
+            cells.Clear();
             var parts = 0;
             foreach (var s in group)
             {
                 part.Clear();
                 store.Read(s.Id, window.Start, window.End, part);
+                store.ReadCells(s.Id, window.Start, window.End, cells);
                 if (part.IsEmpty)
                 {
                     continue;
@@ -64,7 +67,7 @@ public sealed class MetricReader(MetricStore store)
                 samples.AppendRange(part, long.MinValue, long.MaxValue);
                 parts++;
             }
-            if (samples.IsEmpty)
+            if (samples.IsEmpty && cells.Count == 0)
             {
                 continue;
             }
@@ -73,7 +76,8 @@ public sealed class MetricReader(MetricStore store)
                 samples.SortByTime();
             }
             var resultUnit = splitByUnit ? group.Key : group.Select(s => s.Key.Unit).Distinct().Count() == 1 ? group.First().Key.Unit : "None";
-            results.Add(Bucket(samples, window, statistics, set, resultUnit));
+            var result = Bucket(samples, window, statistics, set, resultUnit, cells.Count == 0 ? null : CellsByPeriod(cells, window));
+            results.Add(result);
         }
         return results;
     }
@@ -96,7 +100,24 @@ public sealed class MetricReader(MetricStore store)
         part.AppendRange(copy, long.MinValue, long.MaxValue);
     }
 
-    private static PeriodStatistics Bucket(SampleBuffer samples, QueryWindow window, IReadOnlyList<StatisticSpec> statistics, SampleSet set, string unit)
+    /// <summary>Rollup cells (data older than 15 days) merged per query period.</summary>
+    private static SortedDictionary<long, StatisticCell> CellsByPeriod(List<TimedCell> cells, QueryWindow window)
+    {
+        var byPeriod = new SortedDictionary<long, StatisticCell>();
+        foreach (var c in cells)
+        {
+            var p = window.PeriodStart(c.Timestamp);
+            if (!byPeriod.TryGetValue(p, out var merged))
+            {
+                byPeriod[p] = merged = new StatisticCell();
+            }
+            merged.Merge(c.Cell);
+        }
+        return byPeriod;
+    }
+
+    private static PeriodStatistics Bucket(SampleBuffer samples, QueryWindow window, IReadOnlyList<StatisticSpec> statistics, SampleSet set, string unit,
+        SortedDictionary<long, StatisticCell>? cells)
     {
         var timestamps = new List<long>();
         var rows = new List<double[]>();
@@ -143,12 +164,39 @@ public sealed class MetricReader(MetricStore store)
                 continue;
             }
             var row = new double[statistics.Count];
-            for (var k = 0; k < row.Length; k++)
+            if (cells is not null && cells.Remove(periodStart, out var cell))
             {
-                row[k] = set.Compute(statistics[k]);
+                // A period that straddles the 15-day tier boundary: raw samples join the rollup cell.
+                var merged = StatisticCell.FromSampleSet(set);
+                merged.Merge(cell);
+                for (var k = 0; k < row.Length; k++)
+                {
+                    row[k] = merged.Compute(statistics[k]);
+                }
+            }
+            else
+            {
+                for (var k = 0; k < row.Length; k++)
+                {
+                    row[k] = set.Compute(statistics[k]);
+                }
             }
             timestamps.Add(periodStart);
             rows.Add(row);
+        }
+        if (cells is { Count: > 0 })
+        {
+            foreach (var (periodStart, cell) in cells)
+            {
+                var row = new double[statistics.Count];
+                for (var k = 0; k < row.Length; k++)
+                {
+                    row[k] = cell.Compute(statistics[k]);
+                }
+                var at = timestamps.BinarySearch(periodStart);
+                timestamps.Insert(~at, periodStart);
+                rows.Insert(~at, row);
+            }
         }
         return new PeriodStatistics(unit, timestamps, rows);
     }

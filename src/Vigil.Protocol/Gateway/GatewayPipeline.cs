@@ -77,16 +77,6 @@ public sealed class GatewayPipeline(
                 throw GatewayErrors.NotImplemented(op);
             }
 
-            // 3. Decode and validate before any work is done.
-            input = route.QueryParameters is not null
-                ? AwsQueryCodec.DecodeInput(op, route.QueryParameters)
-                : route.Codec.DecodeInput(op, route.PathLabels is null ? request : request with { PathLabels = route.PathLabels });
-            if (op.Input is not null)
-            {
-                Validate(op, input);
-            }
-
-            // 4. The handler.
             var context = new CallContext
             {
                 RequestId = requestId,
@@ -98,7 +88,35 @@ public sealed class GatewayPipeline(
                 SourceIp = http.Connection.RemoteIpAddress?.ToString(),
                 UserAgent = headers.UserAgent.ToString(),
             };
-            output = await handler(context, input, ct).ConfigureAwait(false);
+
+            // 3. Data-plane fast path (it declines anything unusual, which then takes the generic path below).
+            var handled = false;
+            if (route.QueryParameters is null && handlers.TryGetRaw(op, route.Protocol, out var fastPath))
+            {
+                var result = await fastPath(context, request.Body, ct).ConfigureAwait(false);
+                if (result.Handled)
+                {
+                    handled = true;
+                    input = result.AuditInput;
+                    output = result.Output;
+                }
+            }
+
+            if (!handled)
+            {
+                // 4. Decode and validate before any work is done.
+                input = route.QueryParameters is not null
+                    ? AwsQueryCodec.DecodeInput(op, route.QueryParameters)
+                    : route.Codec.DecodeInput(op, route.PathLabels is null ? request : request with { PathLabels = route.PathLabels });
+                if (op.Input is not null)
+                {
+                    Validate(op, input);
+                }
+
+                // 5. The handler.
+                output = await handler(context, input, ct).ConfigureAwait(false);
+                input = handlers.AuditInput(op, input);
+            }
             route.Codec.WriteOutput(op, output, requestId, response);
         }
         catch (AwsServiceException e)

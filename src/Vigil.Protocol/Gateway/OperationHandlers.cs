@@ -6,6 +6,19 @@ namespace Vigil.Protocol.Gateway;
 public delegate ValueTask<object?> OperationHandler(CallContext context, object input, CancellationToken cancellationToken);
 
 /// <summary>
+/// A data-plane fast path: reads the request body of one protocol directly (no generic decode into records). It
+/// returns <see cref="RawCallResult.NotHandled"/> for anything it does not fully understand, and the gateway then
+/// takes the generic path, so errors and edge cases behave exactly as there.
+/// </summary>
+public delegate ValueTask<RawCallResult> RawOperationHandler(CallContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken);
+
+/// <summary>What a fast path did: its output record and what the audit record shows as request parameters.</summary>
+public readonly record struct RawCallResult(bool Handled, object? Output, object? AuditInput)
+{
+    public static RawCallResult NotHandled => default;
+}
+
+/// <summary>
 /// The table of implemented operations. Services register typed handlers at start-up
 /// (<c>Register&lt;GetCallerIdentityRequest, GetCallerIdentityResponse&gt;(…)</c>); the gateway looks them up per call.
 /// Registration is not thread-safe; lookups are, once start-up is over.
@@ -13,6 +26,8 @@ public delegate ValueTask<object?> OperationHandler(CallContext context, object 
 public sealed class OperationHandlers
 {
     private readonly Dictionary<Operation, OperationHandler> _handlers = [];
+    private readonly Dictionary<(Operation, WireProtocol), RawOperationHandler> _raw = [];
+    private readonly Dictionary<Operation, Func<object, object>> _auditProjections = [];
 
     public void Register<TInput, TOutput>(ServiceModel service, string operationName, Func<CallContext, TInput, CancellationToken, ValueTask<TOutput>> handler)
         where TInput : class
@@ -39,5 +54,27 @@ public sealed class OperationHandlers
         });
 
     public bool TryGet(Operation operation, out OperationHandler handler) => _handlers.TryGetValue(operation, out handler!);
+
+    /// <summary>Adds a fast path for one protocol of an operation that already has a (generic) handler.</summary>
+    public void RegisterRaw(ServiceModel service, string operationName, WireProtocol protocol, RawOperationHandler handler)
+    {
+        if (!service.Operations.TryGetValue(operationName, out var op) || !_handlers.ContainsKey(op))
+        {
+            throw new ArgumentException($"{service.ServiceId} {operationName} needs its generic handler first.", nameof(operationName));
+        }
+        _raw[(op, protocol)] = handler;
+    }
+
+    public bool TryGetRaw(Operation operation, WireProtocol protocol, out RawOperationHandler handler) => _raw.TryGetValue((operation, protocol), out handler!);
+
+    /// <summary>
+    /// What the audit record keeps of an operation's input, for data-plane writes whose full input would be
+    /// megabytes of datapoints (CloudTrail likewise leaves oversized request parameters out).
+    /// </summary>
+    public void RegisterAuditProjection(ServiceModel service, string operationName, Func<object, object> projection) =>
+        _auditProjections[service.Operations[operationName]] = projection;
+
+    public object AuditInput(Operation operation, object input) =>
+        _auditProjections.TryGetValue(operation, out var projection) ? projection(input) : input;
 
 }

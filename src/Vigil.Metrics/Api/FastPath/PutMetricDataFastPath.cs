@@ -1,0 +1,559 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Vigil.Metrics.Engine;
+using Vigil.Metrics.Model;
+using Vigil.Protocol.Gateway;
+using Vigil.Protocol.Shapes.CloudWatch;
+
+namespace Vigil.Metrics.Api.FastPath;
+
+/// <summary>
+/// PutMetricData straight from the JSON 1.0 body into a WAL batch: one pass with <see cref="Utf8JsonReader"/>,
+/// strings kept as slices of the body, series found by their byte key (no string decoded for a known series), state
+/// reused across calls. It accepts only input that is plainly valid — the common shape agents and SDKs send — and
+/// declines everything else (escaped strings, EntityMetricData, ISO timestamps, anything at or beyond a limit), which
+/// the gateway then runs through the generic decoder, validator and <see cref="PutMetricDataHandler"/>: one set of
+/// rules and error messages, and a fast path that never has to reproduce them.
+/// </summary>
+internal sealed class PutMetricDataFastPath(MetricStore store)
+{
+    private static readonly double s_maxMagnitude = Math.Pow(2, 360);
+    private static readonly string[] s_unitNames = CloudWatchModel.Service.Operations["PutMetricData"].Input!.Members.First(m => m.Name == "MetricData")
+        .Shape.Element!.Members.First(m => m.Name == "Unit").Shape.EnumValues!;
+    private static readonly byte[][] s_units = [.. s_unitNames.Select(Encoding.UTF8.GetBytes)];
+    private static readonly ReadOnlyMemory<byte> s_reservedPrefix = "AWS/"u8.ToArray();
+    private readonly ConcurrentQueue<State> _pool = new();
+
+    public async ValueTask<RawCallResult> HandleAsync(CallContext context, ReadOnlyMemory<byte> body, CancellationToken ct)
+    {
+        if (!_pool.TryDequeue(out var state))
+        {
+            state = new State();
+        }
+        ValueTask write;
+        string ns;
+        try
+        {
+            state.Reset();
+            var now = store.Clock.GetUtcNow().ToUnixTimeSeconds();
+            if (!Parse(body.Span, state) || !Valid(body.Span, state, now))
+            {
+                return RawCallResult.NotHandled;
+            }
+            ns = Encoding.UTF8.GetString(body.Span.Slice(state.NsStart, state.NsLength));
+            Resolve(context, body.Span, state, now);
+            // The store copies the batch into the WAL and the head before this returns; the state is free after.
+            write = store.WriteAsync(state.Batch, ct);
+        }
+        finally
+        {
+            _pool.Enqueue(state);
+        }
+        await write.ConfigureAwait(false);
+        return new RawCallResult(true, null, new PutMetricDataInput { Namespace = ns });
+    }
+
+    private struct Dim
+    {
+        public int NameStart, NameLength, ValueStart, ValueLength;
+    }
+
+    private struct Datum
+    {
+        public int NameStart, NameLength, DimStart, DimCount, Unit, ValuesStart, ValuesCount, Resolution;
+        public bool HasTimestamp, HasValue, HasValues, HasCounts, HasSet, Bad;
+        public double Timestamp, Value, SetCount, SetSum, SetMin, SetMax;
+    }
+
+    private sealed class State
+    {
+        public int NsStart = -1, NsLength;
+        public Datum[] Datums = new Datum[1000];
+        public int DatumCount;
+        public Dim[] Dims = new Dim[4096];
+        public int DimCount;
+        public double[] Values = new double[1024];
+        public double[] Counts = new double[1024];
+        public int ValueCount, CountCount;
+        public byte[] Key = new byte[4096];
+        public readonly MetricWriteBatch Batch = new();
+
+        public void Reset()
+        {
+            NsStart = -1;
+            DatumCount = DimCount = ValueCount = CountCount = 0;
+            Batch.Clear();
+        }
+    }
+
+    // ---- parsing: false = decline (let the generic path answer) ----
+
+    private static bool Parse(ReadOnlySpan<byte> body, State s)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("Namespace"u8))
+                {
+                    if (!reader.Read() || !Text(ref reader, out s.NsStart, out s.NsLength))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("MetricData"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray || !ParseDatums(ref reader, s))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("StrictEntityValidation"u8))
+                {
+                    if (!reader.Read() || reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() && s.NsStart >= 0;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Text(ref Utf8JsonReader reader, out int start, out int length)
+    {
+        start = length = 0;
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            return false;
+        }
+        start = (int)reader.TokenStartIndex + 1;
+        length = reader.ValueSpan.Length;
+        return true;
+    }
+
+    private static bool ParseDatums(ref Utf8JsonReader reader, State s)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            if (s.DatumCount == s.Datums.Length)
+            {
+                return false; // over 1,000: the generic path says so
+            }
+            ref var d = ref s.Datums[s.DatumCount++];
+            d = default;
+            d.NameStart = -1;
+            d.Unit = -1;
+            d.DimStart = s.DimCount;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("MetricName"u8))
+                {
+                    if (!reader.Read() || !Text(ref reader, out d.NameStart, out d.NameLength))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("Dimensions"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray || !ParseDims(ref reader, s, ref d))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("Unit"u8))
+                {
+                    if (!reader.Read() || !Text(ref reader, out var us, out var ul) || (d.Unit = UnitIndex(reader.ValueSpan)) < 0)
+                    {
+                        return false;
+                    }
+                    _ = us + ul;
+                }
+                else if (reader.ValueTextEquals("Timestamp"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out d.Timestamp))
+                    {
+                        return false;
+                    }
+                    d.HasTimestamp = true;
+                }
+                else if (reader.ValueTextEquals("Value"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out d.Value))
+                    {
+                        return false;
+                    }
+                    d.HasValue = true;
+                }
+                else if (reader.ValueTextEquals("StorageResolution"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out d.Resolution))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("Values"u8))
+                {
+                    d.ValuesStart = s.ValueCount;
+                    if (!reader.Read() || !Numbers(ref reader, ref s.Values, ref s.ValueCount, out d.ValuesCount))
+                    {
+                        return false;
+                    }
+                    d.HasValues = true;
+                }
+                else if (reader.ValueTextEquals("Counts"u8))
+                {
+                    var start = s.CountCount;
+                    if (!reader.Read() || !Numbers(ref reader, ref s.Counts, ref s.CountCount, out var n) || start != d.ValuesStart || !d.HasValues || n != d.ValuesCount)
+                    {
+                        return false; // Counts before Values, or of another size: the generic path decides
+                    }
+                    d.HasCounts = true;
+                }
+                else if (reader.ValueTextEquals("StatisticValues"u8))
+                {
+                    if (!reader.Read() || !ParseSet(ref reader, ref d))
+                    {
+                        return false;
+                    }
+                    d.HasSet = true;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject)
+            {
+                return false;
+            }
+            if (d.HasValues && !d.HasCounts)
+            {
+                // Keep Values and Counts aligned: absent counts are ones.
+                EnsureCapacity(ref s.Counts, s.CountCount + d.ValuesCount);
+                s.Counts.AsSpan(s.CountCount, d.ValuesCount).Fill(1);
+                s.CountCount += d.ValuesCount;
+            }
+        }
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    private static bool ParseDims(ref Utf8JsonReader reader, State s, ref Datum d)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            if (s.DimCount == s.Dims.Length)
+            {
+                Array.Resize(ref s.Dims, s.Dims.Length * 2);
+            }
+            ref var dim = ref s.Dims[s.DimCount++];
+            dim = new Dim { NameStart = -1, ValueStart = -1 };
+            d.DimCount++;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("Name"u8))
+                {
+                    if (!reader.Read() || !Text(ref reader, out dim.NameStart, out dim.NameLength))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("Value"u8))
+                {
+                    if (!reader.Read() || !Text(ref reader, out dim.ValueStart, out dim.ValueLength))
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || dim.NameStart < 0 || dim.ValueStart < 0)
+            {
+                return false;
+            }
+        }
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    private static bool ParseSet(ref Utf8JsonReader reader, ref Datum d)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var which = reader.ValueTextEquals("SampleCount"u8) ? 1 : reader.ValueTextEquals("Sum"u8) ? 2 : reader.ValueTextEquals("Minimum"u8) ? 4 : reader.ValueTextEquals("Maximum"u8) ? 8 : 0;
+            if (which == 0 || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var v))
+            {
+                return false;
+            }
+            seen |= which;
+            switch (which)
+            {
+                case 1: d.SetCount = v; break;
+                case 2: d.SetSum = v; break;
+                case 4: d.SetMin = v; break;
+                default: d.SetMax = v; break;
+            }
+        }
+        return reader.TokenType == JsonTokenType.EndObject && seen == 15;
+    }
+
+    private static bool Numbers(ref Utf8JsonReader reader, ref double[] into, ref int count, out int n)
+    {
+        n = 0;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+        {
+            EnsureCapacity(ref into, count + 1);
+            if (!reader.TryGetDouble(out into[count]))
+            {
+                return false;
+            }
+            count++;
+            n++;
+        }
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    private static void EnsureCapacity(ref double[] array, int size)
+    {
+        if (size > array.Length)
+        {
+            Array.Resize(ref array, Math.Max(size, array.Length * 2));
+        }
+    }
+
+    private static int UnitIndex(ReadOnlySpan<byte> unit)
+    {
+        for (var i = 0; i < s_units.Length; i++)
+        {
+            if (unit.SequenceEqual(s_units[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // ---- validation: everything the model and the handler check, as a yes/no ----
+
+    private static bool Valid(ReadOnlySpan<byte> body, State s, long now)
+    {
+        var ns = body.Slice(s.NsStart, s.NsLength);
+        if (ns.Length is 0 or > 255 || ns[0] == (byte)':' || ns.StartsWith(s_reservedPrefix.Span) || s.DatumCount == 0 || !Printable(ns))
+        {
+            return false;
+        }
+        for (var i = 0; i < s.DatumCount; i++)
+        {
+            ref var d = ref s.Datums[i];
+            if (d.NameStart < 0 || d.NameLength is 0 or > 255 || d.DimCount > 30)
+            {
+                return false;
+            }
+            if ((d.HasValue ? 1 : 0) + (d.HasValues ? 1 : 0) + (d.HasSet ? 1 : 0) != 1 || (d.HasValues && d.ValuesCount is 0 or > 150))
+            {
+                return false;
+            }
+            if (d.Resolution is not (0 or 1 or 60))
+            {
+                return false;
+            }
+            if (d.HasTimestamp && (d.Timestamp < now - (14 * 86400) || d.Timestamp > now + 7200))
+            {
+                return false;
+            }
+            if (d.HasValue && !Finite(d.Value))
+            {
+                return false;
+            }
+            if (d.HasSet && (!Finite(d.SetCount) || !Finite(d.SetSum) || !Finite(d.SetMin) || !Finite(d.SetMax) || d.SetCount <= 0 || d.SetMin > d.SetMax))
+            {
+                return false;
+            }
+            for (var k = 0; k < d.ValuesCount; k++)
+            {
+                var c = s.Counts[d.ValuesStart + k];
+                if (!Finite(s.Values[d.ValuesStart + k]) || !double.IsFinite(c) || c < 0 || c > s_maxMagnitude)
+                {
+                    return false;
+                }
+            }
+            for (var a = d.DimStart; a < d.DimStart + d.DimCount; a++)
+            {
+                ref var dim = ref s.Dims[a];
+                if (dim.NameLength is 0 or > 255 || dim.ValueLength is 0 or > 1024)
+                {
+                    return false;
+                }
+                for (var b = d.DimStart; b < a; b++)
+                {
+                    if (body.Slice(dim.NameStart, dim.NameLength).SequenceEqual(body.Slice(s.Dims[b].NameStart, s.Dims[b].NameLength)))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private static bool Finite(double v) => double.IsFinite(v) && Math.Abs(v) <= s_maxMagnitude && (v == 0 || Math.Abs(v) >= 1 / s_maxMagnitude);
+
+    /// <summary>The Namespace pattern excludes nothing but a leading colon; control characters are declined to be safe.</summary>
+    private static bool Printable(ReadOnlySpan<byte> text) => text.IndexOfAnyInRange((byte)0, (byte)31) < 0;
+
+    // ---- resolution: byte key → series, then the batch ----
+
+    private void Resolve(CallContext context, ReadOnlySpan<byte> body, State s, long now)
+    {
+        var account = context.Identity.AccountId;
+        var region = context.Region;
+        Span<int> order = stackalloc int[30];
+        for (var i = 0; i < s.DatumCount; i++)
+        {
+            ref var d = ref s.Datums[i];
+            var highRes = d.Resolution == 1;
+            var unit = d.Unit < 0 ? "None" : s_unitNames[d.Unit];
+            // Byte key: account, region, namespace, name, unit, resolution, then dimensions by name; 0-separated
+            // (escaped strings are declined, so no field contains a 0 byte).
+            var key = new KeyWriter(s.Key);
+            key.Add(account);
+            key.Add(region);
+            key.Add(body.Slice(s.NsStart, s.NsLength));
+            key.Add(body.Slice(d.NameStart, d.NameLength));
+            key.Add((byte)(d.Unit + 1), highRes ? (byte)1 : (byte)0);
+            var dims = order[..d.DimCount];
+            for (var k = 0; k < dims.Length; k++)
+            {
+                dims[k] = d.DimStart + k;
+            }
+            SortDims(body, s.Dims, dims);
+            foreach (var k in dims)
+            {
+                key.Add(body.Slice(s.Dims[k].NameStart, s.Dims[k].NameLength));
+                key.Add(body.Slice(s.Dims[k].ValueStart, s.Dims[k].ValueLength));
+            }
+            if (key.Overflow)
+            {
+                s.Key = new byte[s.Key.Length * 2];
+                i--;
+                continue;
+            }
+            var keyBytes = s.Key.AsSpan(0, key.Length);
+            if (!store.Catalog.TryGetByBytes(keyBytes, out var series))
+            {
+                var dimensions = new MetricDimension[d.DimCount];
+                for (var k = 0; k < d.DimCount; k++)
+                {
+                    ref var dim = ref s.Dims[d.DimStart + k];
+                    dimensions[k] = new MetricDimension(Encoding.UTF8.GetString(body.Slice(dim.NameStart, dim.NameLength)), Encoding.UTF8.GetString(body.Slice(dim.ValueStart, dim.ValueLength)));
+                }
+                var metric = new MetricIdentity(Encoding.UTF8.GetString(body.Slice(s.NsStart, s.NsLength)), Encoding.UTF8.GetString(body.Slice(d.NameStart, d.NameLength)), dimensions);
+                series = store.Catalog.GetOrAdd(new SeriesKey(account, region, metric, unit, highRes), out _);
+                store.Catalog.AddByBytes(keyBytes, series);
+            }
+            var ts = d.HasTimestamp ? (long)Math.Floor(d.Timestamp) : now;
+            if (d.HasValue)
+            {
+                s.Batch.Add(series, ts, d.Value);
+            }
+            else if (d.HasValues)
+            {
+                for (var k = 0; k < d.ValuesCount; k++)
+                {
+                    var c = s.Counts[d.ValuesStart + k];
+                    if (c > 0)
+                    {
+                        s.Batch.Add(series, ts, s.Values[d.ValuesStart + k], c);
+                    }
+                }
+            }
+            else
+            {
+                s.Batch.AddSet(series, ts, d.SetCount, d.SetSum, d.SetMin, d.SetMax);
+            }
+        }
+    }
+
+    private static void SortDims(ReadOnlySpan<byte> body, Dim[] dims, Span<int> order)
+    {
+        for (var i = 1; i < order.Length; i++)
+        {
+            var x = order[i];
+            var j = i - 1;
+            while (j >= 0 && body.Slice(dims[order[j]].NameStart, dims[order[j]].NameLength).SequenceCompareTo(body.Slice(dims[x].NameStart, dims[x].NameLength)) > 0)
+            {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = x;
+        }
+    }
+
+    private ref struct KeyWriter(Span<byte> buffer)
+    {
+        private readonly Span<byte> _buffer = buffer;
+        public int Length;
+        public bool Overflow;
+
+        public void Add(ReadOnlySpan<byte> field)
+        {
+            if (Length + field.Length + 1 > _buffer.Length)
+            {
+                Overflow = true;
+                return;
+            }
+            field.CopyTo(_buffer[Length..]);
+            Length += field.Length;
+            _buffer[Length++] = 0;
+        }
+
+        public void Add(string field)
+        {
+            var max = Encoding.UTF8.GetMaxByteCount(field.Length);
+            if (Length + max + 1 > _buffer.Length)
+            {
+                Overflow = true;
+                return;
+            }
+            Length += Encoding.UTF8.GetBytes(field, _buffer[Length..]);
+            _buffer[Length++] = 0;
+        }
+
+        public void Add(byte a, byte b)
+        {
+            if (Length + 2 > _buffer.Length)
+            {
+                Overflow = true;
+                return;
+            }
+            _buffer[Length++] = a;
+            _buffer[Length++] = b;
+        }
+    }
+}
