@@ -262,6 +262,21 @@ public sealed class GetMetricDataTests
     }
 
     [Fact]
+    public async Task Search_obeys_the_same_retention_tiers_as_metric_stat()
+    {
+        await using var api = new MetricApiHarness();
+        await api.PutAsync("App", new MetricDatum { MetricName = "Fast", Value = 4, Timestamp = B.AddSeconds(15), StorageResolution = 1 });
+        GetMetricDataOutput Run(int period) => api.Data(Request(Expr("s", $"SEARCH('{{App}} Fast', 'Sum', {period})")));
+
+        Points(Run(10).MetricDataResults.ShouldHaveSingleItem()).ShouldBe([(1.0 / 6, 4)]); // 11:50:10
+        api.Clock.Advance(TimeSpan.FromHours(4));
+        // Still found (it had data in the last two weeks), but 10 s datapoints are no longer kept for 11:50.
+        var fine = Run(10).MetricDataResults.ShouldHaveSingleItem();
+        (fine.Label, fine.Values!.Count).ShouldBe(("Fast", 0));
+        Points(Run(60).MetricDataResults.ShouldHaveSingleItem()).ShouldBe([(0, 4)]);
+    }
+
+    [Fact]
     public async Task Accounts_do_not_see_each_others_data()
     {
         await using var api = await TwoSeriesAsync();

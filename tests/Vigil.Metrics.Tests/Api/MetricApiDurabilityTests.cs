@@ -82,4 +82,33 @@ public sealed class MetricApiDurabilityTests
         api.List(new ListMetricsInput()).Metrics.ShouldBeEmpty();
         api.StatsOf("App", "Hits", B, T0, 60).ShouldBeEmpty();
     }
+
+    // Known engine bug (src/Vigil.Metrics/Engine, outside this branch's scope): a series' LastIngested is logged only
+    // with its definition (first write) and in checkpoint snapshots; replaying later sample records does not advance
+    // it, so after a restart ListMetrics, RecentlyActive and SEARCH judge a metric by an older ingestion time.
+    private const string LastIngestedBug = "Engine bug: LastIngested is not recovered from sample records replayed from the WAL.";
+
+    [Fact(Skip = LastIngestedBug)]
+    public async Task The_listing_horizon_survives_a_restart()
+    {
+        await using var api = new MetricApiHarness();
+        await api.PutAsync("App", Datum("Hits", 1, T0));
+        api.Clock.Advance(TimeSpan.FromDays(10));
+        await api.PutAsync("App", Datum("Hits", 1, api.Clock.Now));
+        await api.ReopenAsync();
+        api.Clock.Advance(TimeSpan.FromDays(5)); // last data 5 days ago
+        api.Listed(new ListMetricsInput()).ShouldBe(["App Hits"]);
+    }
+
+    [Fact(Skip = LastIngestedBug)]
+    public async Task Recently_active_survives_a_checkpoint_and_restart()
+    {
+        await using var api = new MetricApiHarness();
+        await api.PutAsync("App", Datum("Hits", 1, T0));
+        await api.Store.CheckpointAsync();
+        api.Clock.Advance(TimeSpan.FromHours(5));
+        await api.PutAsync("App", Datum("Hits", 1, api.Clock.Now));
+        await api.ReopenAsync();
+        api.Listed(new ListMetricsInput { RecentlyActive = "PT3H" }).ShouldBe(["App Hits"]);
+    }
 }
