@@ -324,8 +324,9 @@ public sealed class GetMetricDataTests
         both.Expression = "m1";
         Fails("ValidationError", "Exactly one", Request(both));
 
-        Fails("InvalidParameterValue", "MetricDataQueries.member.1.MetricStat.Stat", Request(Stat("m1", "App", "A", "p101")));
-        Fails("InvalidParameterValue", "Stat", Request(Stat("m1", "App", "A", "Avg")));
+        Fails("ValidationError", "The value p101 for parameter MetricDataQueries.member.1.MetricStat.Stat is not a valid statistic.",
+            Request(Stat("m1", "App", "A", "p101")));
+        Fails("ValidationError", "MetricDataQueries.member.2.MetricStat.Stat", Request(Stat("m1", "App", "A", "Sum"), Stat("m2", "App", "A", "Avg")));
         Fails("InvalidParameterValue", "Period", Request(Stat("m1", "App", "A", "Sum", 45)));
         Fails("InvalidParameterValue", "Period", Request(Stat("m1", "App", "A", "Sum"), Expr("e1", "m1", period: 7)));
         Fails("MissingParameter", "MetricDataQueries", Request());
