@@ -134,7 +134,8 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
                 TimeRules.CheckPeriod(stat.Period!.Value, $"{path}.MetricStat.Period");
                 if (!StatisticSpec.TryParse(stat.Stat, out var spec, out _))
                 {
-                    throw MetricErrors.BadParameter($"{path}.MetricStat.Stat", stat.Stat);
+                    // CloudWatch answers an unknown statistic here with ValidationError, not InvalidParameterValue.
+                    throw Validation($"The value {stat.Stat} for parameter {path}.MetricStat.Stat is not a valid statistic.");
                 }
                 queries.Add(new Query(i, q, spec, null, null));
                 continue;

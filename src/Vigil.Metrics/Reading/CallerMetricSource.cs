@@ -1,3 +1,4 @@
+using Vigil.Metrics.Api;
 using Vigil.Metrics.Model;
 using Vigil.Metrics.Statistics;
 
@@ -7,6 +8,10 @@ namespace Vigil.Metrics.Reading;
 public sealed class CallerMetricSource(MetricReader reader, string accountId, string region) : IMetricSource
 {
     private static readonly StatisticSpec[] s_cells = [StatisticSpec.SampleCount, StatisticSpec.Sum, StatisticSpec.Minimum, StatisticSpec.Maximum];
+
+    // SEARCH and Metrics Insights obey the same retention tiers as MetricStat: no datapoints at a period finer than
+    // what is still kept for the window's age (e.g. a 10 s period more than three hours back).
+    private bool Servable(QueryWindow window) => TimeRules.PeriodServable(window, reader.Store.Clock.GetUtcNow());
 
     public IReadOnlyList<MetricIdentity> ListMetrics(string? @namespace)
     {
@@ -20,6 +25,10 @@ public sealed class CallerMetricSource(MetricReader reader, string accountId, st
 
     public TimeSeries? Fetch(MetricIdentity metric, string statistic, QueryWindow window)
     {
+        if (!Servable(window))
+        {
+            return null;
+        }
         var spec = StatisticSpec.Parse(statistic);
         var result = reader.Aggregate(accountId, region, metric, null, window, [spec], splitByUnit: false);
         if (result.Count == 0)
@@ -42,6 +51,10 @@ public sealed class CallerMetricSource(MetricReader reader, string accountId, st
 
     public PeriodCells? FetchCells(MetricIdentity metric, QueryWindow window)
     {
+        if (!Servable(window))
+        {
+            return null;
+        }
         var result = reader.Aggregate(accountId, region, metric, null, window, s_cells, splitByUnit: false);
         if (result.Count == 0)
         {
