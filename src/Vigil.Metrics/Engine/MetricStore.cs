@@ -59,6 +59,7 @@ public sealed class MetricStore : IAsyncDisposable
     }
 
     public SeriesCatalog Catalog { get; } = new();
+    public string DataDirectory => _options.Directory;
     public TimeProvider Clock => _options.Clock;
     public WalRecoveryReport Recovery => _wal.Recovery;
 
@@ -163,7 +164,8 @@ public sealed class MetricStore : IAsyncDisposable
                     }
                     break;
                 case SamplesRecord:
-                    MetricWriteBatch.Decode(record.Payload.Span, ref sink);
+                    var touch = new TouchingSink(sink, Catalog, MetricWriteBatch.WallClock(record.Payload.Span));
+                    MetricWriteBatch.Decode(record.Payload.Span, ref touch);
                     break;
             }
         }
@@ -171,6 +173,31 @@ public sealed class MetricStore : IAsyncDisposable
         for (var i = 0; i < Catalog.Count; i++)
         {
             _loggedSeries.Add(i);
+        }
+    }
+
+    /// <summary>Replays samples into the head and restores each series' last-ingested time from the record.</summary>
+    private readonly struct TouchingSink(MetricHead.Sink head, SeriesCatalog catalog, long wallClock) : ISampleSink
+    {
+        public void Value(int seriesId, long timestamp, double value, double count)
+        {
+            Touch(seriesId);
+            head.Value(seriesId, timestamp, value, count);
+        }
+
+        public void Set(int seriesId, in StatisticSetSample set)
+        {
+            Touch(seriesId);
+            head.Set(seriesId, set);
+        }
+
+        private void Touch(int seriesId)
+        {
+            var info = catalog.Get(seriesId);
+            if (info.LastIngested < wallClock)
+            {
+                info.LastIngested = wallClock;
+            }
         }
     }
 
@@ -205,6 +232,7 @@ public sealed class MetricStore : IAsyncDisposable
                 definitions = _wal.AppendAsync(SeriesRecord, defs.WrittenMemory, cancellationToken);
                 hasDefinitions = true;
             }
+            batch.SetWallClock(now);
             samples = _wal.AppendAsync(SamplesRecord, batch.Payload, cancellationToken);
             var sink = new MetricHead.Sink(_head);
             MetricWriteBatch.Decode(batch.Payload.Span, ref sink);

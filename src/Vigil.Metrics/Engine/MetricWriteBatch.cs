@@ -25,9 +25,21 @@ public sealed class MetricWriteBatch
     internal IReadOnlyList<SeriesInfo> Series => _series;
     internal ReadOnlyMemory<byte> Payload => _payload.WrittenMemory;
 
+    internal void SetWallClock(long unixSeconds) =>
+        BinaryPrimitives.WriteInt64LittleEndian(System.Runtime.InteropServices.MemoryMarshal.AsMemory(_payload.WrittenMemory).Span, unixSeconds);
+
+    internal static long WallClock(ReadOnlySpan<byte> payload) =>
+        payload.Length >= 8 ? BinaryPrimitives.ReadInt64LittleEndian(payload) : throw new InvalidDataException("Truncated metric WAL record.");
+
+    public MetricWriteBatch() => Clear();
+
     public void Clear()
     {
         _payload.ResetWrittenCount();
+        // The record starts with the wall clock of the write (filled in by the store): recovery restores each
+        // series' last-ingested time from it, which ListMetrics' two-week horizon and RecentlyActive depend on.
+        _payload.GetSpan(8)[..8].Clear();
+        _payload.Advance(8);
         _series.Clear();
         _seen.Clear();
         SampleCount = 0;
@@ -78,7 +90,7 @@ public sealed class MetricWriteBatch
     internal static void Decode<TApply>(ReadOnlySpan<byte> payload, ref TApply apply)
         where TApply : struct, ISampleSink
     {
-        var offset = 0;
+        var offset = 8;
         while (offset < payload.Length)
         {
             var id = checked((int)BitPacking.ReadVarint(payload, ref offset));
