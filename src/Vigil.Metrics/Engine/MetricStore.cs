@@ -47,7 +47,9 @@ public sealed class MetricStore : IAsyncDisposable
     private List<MetricHead> _sealing = [];
     private List<MetricBlock> _blocks = [];
     private List<RollupBlock> _rollups = [];
-    private readonly HashSet<int> _loggedSeries = [];
+    // Every series id below this has its definition in the WAL (or the snapshot). Definitions are logged in id
+    // order, so replay always meets them dense and ascending, whatever order concurrent writers take the lock in.
+    private int _loggedUpTo;
 
     private MetricStore(MetricStoreOptions options, string blockDir, WriteAheadLog wal, ManifestStore manifest)
     {
@@ -160,7 +162,6 @@ public sealed class MetricStore : IAsyncDisposable
                     {
                         var (id, key, last) = SeriesCatalog.ReadDefinition(span, ref offset);
                         Catalog.Restore(id, key, last);
-                        _loggedSeries.Add(id);
                     }
                     break;
                 case SamplesRecord:
@@ -169,11 +170,7 @@ public sealed class MetricStore : IAsyncDisposable
                     break;
             }
         }
-        // Every series in the snapshot is durable already.
-        for (var i = 0; i < Catalog.Count; i++)
-        {
-            _loggedSeries.Add(i);
-        }
+        _loggedUpTo = Catalog.Count;
     }
 
     /// <summary>Replays samples into the head and restores each series' last-ingested time from the record.</summary>
@@ -218,14 +215,21 @@ public sealed class MetricStore : IAsyncDisposable
         lock (_lock)
         {
             System.Buffers.ArrayBufferWriter<byte>? defs = null;
+            var maxId = -1;
             foreach (var series in batch.Series)
             {
                 series.LastIngested = now;
-                if (_loggedSeries.Add(series.Id))
+                maxId = Math.Max(maxId, series.Id);
+            }
+            if (maxId >= _loggedUpTo)
+            {
+                // Also the definitions of lower ids that other writers created but have not logged yet.
+                defs = new System.Buffers.ArrayBufferWriter<byte>(256);
+                for (var id = _loggedUpTo; id <= maxId; id++)
                 {
-                    defs ??= new System.Buffers.ArrayBufferWriter<byte>(256);
-                    SeriesCatalog.WriteDefinition(defs, series);
+                    SeriesCatalog.WriteDefinition(defs, Catalog.Get(id));
                 }
+                _loggedUpTo = maxId + 1;
             }
             if (defs is not null)
             {

@@ -105,4 +105,25 @@ public sealed class MetricStoreTests
             ReadValues(store, 0).ShouldBe([5]);
         }
     }
+
+    [Fact]
+    public async Task Series_created_by_concurrent_writers_recover_whatever_order_their_writes_were_logged_in()
+    {
+        using var dir = new TempDirectory();
+        await using (var store = Open(dir))
+        {
+            var first = Series(store, Cpu);                                   // id 0, written second
+            var second = Series(store, new MetricIdentity("App", "Mem", []));  // id 1, written first
+            var b = new MetricWriteBatch();
+            b.Add(second, 1_700_000_000, 2);
+            await store.WriteAsync(b);
+            var a = new MetricWriteBatch();
+            a.Add(first, 1_700_000_000, 1);
+            await store.WriteAsync(a);
+        }
+        await using var reopened = Open(dir);
+        reopened.Catalog.Count.ShouldBe(2);
+        ReadValues(reopened, 0).ShouldBe([1]);
+        ReadValues(reopened, 1).ShouldBe([2]);
+    }
 }

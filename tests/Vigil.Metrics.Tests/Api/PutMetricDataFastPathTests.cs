@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using Vigil.Metrics.Api;
+using Vigil.Metrics.Api.FastPath;
+using Vigil.Metrics.Engine;
+using Vigil.Protocol.Codecs;
+using Vigil.Protocol.Codecs.AwsJson;
+using Vigil.Protocol.Errors;
+using Vigil.Protocol.Shapes.CloudWatch;
+using Vigil.Protocol.Validation;
+using static Vigil.Metrics.Tests.Api.MetricApiHarness;
+
+namespace Vigil.Metrics.Tests.Api;
+
+/// <summary>
+/// The JSON fast path must be indistinguishable from the generic path: for random bodies, valid and broken, either it
+/// declines (and the generic path answers), or it stores exactly what the generic decoder + validator + handler store,
+/// and never accepts what the generic path rejects.
+/// </summary>
+public sealed class PutMetricDataFastPathTests
+{
+    private static readonly string[] Units = ["Percent", "Bytes", "Count", "Milliseconds", "None"];
+
+    [Fact]
+    public async Task Random_bodies_store_the_same_through_the_fast_and_the_generic_path()
+    {
+        var rng = new Random(17);
+        var handledValid = 0;
+        var valid = 0;
+        await using var fast = new MetricApiHarness();
+        await using var generic = new MetricApiHarness();
+        var fastPath = new PutMetricDataFastPath(fast.Store);
+        for (var run = 0; run < 400; run++)
+        {
+            var body = Body(rng, generic.Clock.Now);
+            var genericError = await Generic(generic.Store, body);
+            valid += genericError is null ? 1 : 0;
+            var result = await fastPath.HandleAsync(Context("PutMetricData"), Encoding.UTF8.GetBytes(body), CancellationToken.None);
+            if (result.Handled)
+            {
+                genericError.ShouldBeNull($"the fast path accepted what the generic path rejects: {body}");
+                handledValid++;
+            }
+            else
+            {
+                (await Generic(fast.Store, body))?.QueryCode.ShouldBe(genericError?.QueryCode, body);
+            }
+        }
+        valid.ShouldBeGreaterThan(50);
+        // Valid bodies it may decline: ISO-string timestamps and escaped strings, which the generic path handles.
+        handledValid.ShouldBeGreaterThan(valid / 2, "valid bodies should mostly take the fast path");
+        ShouldHoldTheSame(fast.Store, generic.Store);
+    }
+
+    private static void ShouldHoldTheSame(MetricStore a, MetricStore b)
+    {
+        a.Catalog.Count.ShouldBe(b.Catalog.Count);
+        for (var id = 0; id < b.Catalog.Count; id++)
+        {
+            var key = b.Catalog.Get(id).Key;
+            a.Catalog.TryGet(key, out var other).ShouldBeTrue(key.ToString());
+            SampleBuffer sa = new(), sb = new();
+            a.Read(other.Id, long.MinValue, long.MaxValue, sa);
+            b.Read(id, long.MinValue, long.MaxValue, sb);
+            sa.Timestamps.ToArray().ShouldBe(sb.Timestamps.ToArray(), key.ToString());
+            sa.Values.ToArray().ShouldBe(sb.Values.ToArray(), key.ToString());
+            sa.Counts.ToArray().ShouldBe(sb.Counts.ToArray(), key.ToString());
+            sa.Sets.ShouldBe(sb.Sets, key.ToString());
+        }
+    }
+
+    /// <summary>What the gateway does without a fast path; null on success.</summary>
+    private static async Task<AwsServiceException?> Generic(MetricStore store, string body)
+    {
+        var op = CloudWatchModel.Service.Operations["PutMetricData"];
+        try
+        {
+            var input = AwsJsonCodec.V1_0.DecodeInput(op, new WireRequest { Method = "POST", Path = "/", Header = _ => null, Body = Encoding.UTF8.GetBytes(body) });
+            var violations = ShapeValidator.Validate(input, op.Input!);
+            if (violations.Count > 0)
+            {
+                return new AwsServiceException("ValidationError", ShapeValidator.Describe(violations));
+            }
+            await new PutMetricDataHandler(store).HandleAsync(Context("PutMetricData"), (PutMetricDataInput)input, CancellationToken.None);
+            return null;
+        }
+        catch (AwsServiceException e)
+        {
+            return e;
+        }
+    }
+
+    private static string Body(Random rng, DateTimeOffset now)
+    {
+        var sb = new StringBuilder();
+        var ns = rng.Next(20) switch { 0 => "AWS/EC2", 1 => "", 2 => "Ns\\u0041", _ => "App" + rng.Next(3) };
+        sb.Append("{\"Namespace\":\"").Append(ns).Append("\",\"MetricData\":[");
+        var n = rng.Next(30) == 0 ? 1001 : rng.Next(1, 8);
+        for (var i = 0; i < n; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(',');
+            }
+            sb.Append('{');
+            var fields = new List<string> { $"\"MetricName\":\"{(rng.Next(100) == 0 ? new string('m', 256) : "M" + rng.Next(4))}\"" };
+            var dims = rng.Next(100) == 0 ? 31 : rng.Next(0, 3);
+            if (dims > 0 || rng.Next(2) == 0)
+            {
+                var names = Enumerable.Range(0, dims).Select(d => rng.Next(60) == 0 ? "Dup" : "D" + d).ToList();
+                fields.Add("\"Dimensions\":[" + string.Join(",", names.Select(d => $"{{\"Name\":\"{d}\",\"Value\":\"v{rng.Next(3)}\"}}")) + "]");
+            }
+            if (rng.Next(3) > 0)
+            {
+                fields.Add($"\"Unit\":\"{Units[rng.Next(Units.Length)]}\"");
+            }
+            var ts = now.AddMinutes(-rng.Next(0, 600)).ToUnixTimeSeconds() + (rng.Next(3) == 0 ? 0.5 : 0);
+            fields.Add(rng.Next(80) switch
+            {
+                0 => $"\"Timestamp\":{now.AddDays(-15).ToUnixTimeSeconds()}",
+                1 => $"\"Timestamp\":{now.AddHours(3).ToUnixTimeSeconds()}",
+                2 => $"\"Timestamp\":\"{now.AddMinutes(-5):yyyy-MM-ddTHH:mm:ssZ}\"",
+                3 => "\"StorageResolution\":1",
+                4 => "\"StorageResolution\":5",
+                _ => "\"Timestamp\":" + ts.ToString(CultureInfo.InvariantCulture),
+            });
+            var value = Math.Round((rng.NextDouble() - 0.3) * 1000, rng.Next(0, 4));
+            fields.Add(rng.Next(50) switch
+            {
+                0 => "\"Values\":[1,2,3],\"Counts\":[1,2]",
+                1 => $"\"Values\":[{value},2.5],\"Counts\":[3,0]",
+                2 => "\"Values\":[1,2]",
+                3 => "\"StatisticValues\":{\"SampleCount\":3,\"Sum\":6,\"Minimum\":1,\"Maximum\":3}",
+                4 => "\"StatisticValues\":{\"SampleCount\":3,\"Sum\":6,\"Minimum\":4,\"Maximum\":3}",
+                5 => $"\"Value\":{value},\"Values\":[1]",
+                6 => "\"Value\":1e200",
+                7 => "\"Unknown\":1,\"Value\":1",
+                _ => $"\"Value\":{value.ToString(CultureInfo.InvariantCulture)}",
+            });
+            sb.AppendJoin(',', fields.OrderBy(_ => rng.Next()));
+            sb.Append('}');
+        }
+        sb.Append("]}");
+        return sb.ToString();
+    }
+}
