@@ -47,6 +47,7 @@ internal static class HttpIngest
         }
         var loadSeconds = loadClock.Elapsed.TotalSeconds;
 
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
         var workers = new Task<WorkerResult>[conns];
         for (var i = 0; i < conns; i++)
@@ -56,6 +57,7 @@ internal static class HttpIngest
         var results = await Task.WhenAll(workers).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
         await producer.ConfigureAwait(false);
+        var clientCpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
 
         var latencies = results.SelectMany(r => r.Latencies).ToArray();
         Array.Sort(latencies);
@@ -71,10 +73,10 @@ internal static class HttpIngest
             .Add("preloaded", preload).Add("load_seconds", loadSeconds)
             .Add("requests", requests).Add("datapoints", datums).Add("request_bytes", bytes).Add("seconds", seconds)
             .Add("datapoints_per_s", datums / seconds).Add("requests_per_s", requests / seconds).Add("mb_per_s", bytes / seconds / 1e6)
-            .Add("p50_ms", p50).Add("p99_ms", p99).Add("non_2xx", failures).Add("first_error", firstError)
+            .Add("p50_ms", p50).Add("p99_ms", p99).Add("non_2xx", failures).Add("client_cpu_s", clientCpu).Add("first_error", firstError)
             .Print(string.Create(CultureInfo.InvariantCulture,
                 $"ingest-http ({protocol}, {conns} conns): {datums:N0} datapoints in {seconds:F2} s = {Report.Rate(datums / seconds)} datapoints/s, " +
-                $"{requests / seconds:F0} requests/s, {bytes / seconds / 1e6:F0} MB/s; latency p50 {p50:F1} ms, p99 {p99:F1} ms; non-2xx {failures}")
+                $"{requests / seconds:F0} requests/s, {bytes / seconds / 1e6:F0} MB/s; latency p50 {p50:F1} ms, p99 {p99:F1} ms; non-2xx {failures}; this client used {clientCpu:F1} s of CPU")
                 + (failures > 0 ? "; first error: " + firstError : ""));
         return failures > 0 ? 1 : 0;
     }
