@@ -66,7 +66,10 @@ start_server() { # [fresh]
         kill -0 "$server_pid" 2>/dev/null || break
         sleep 0.1
     done
-    [ -n "$endpoint" ] || { cat "$data/server.log" >&2; exit 1; }
+    [ -n "$endpoint" ] && return 0
+    cat "$data/server.log" >&2
+    stop_server
+    return 1
 }
 stop_server() {
     [ -n "$server_pid" ] || return 0
@@ -96,7 +99,7 @@ fi
 
 if [ "$mode" = all ] || [ "$mode" = http ]; then
     for protocol in $protocols; do
-        start_server fresh
+        start_server fresh || exit 1
         cpu0=$(server_cpu)
         run_tool "http-$protocol" ingest-http --endpoint "$endpoint" --input "$input" --protocol "$protocol" --conns "$conns" \
             --access-key "$key" --secret "$secret"
@@ -110,12 +113,11 @@ fi
 
 if [ "$mode" = all ] || [ "$mode" = query ]; then
     if [ -z "$server_pid" ]; then
-        if [ ! -f "$data/server/metrics/MANIFEST" ]; then
-            echo "no server store in $data/server: ingesting it first (json)" >&2
-            start_server fresh
-            "${bench[@]}" ingest-http --endpoint "$endpoint" --input "$input" --protocol json --conns "$conns" --access-key "$key" --secret "$secret"
-        else
-            start_server
+        # Reuse the store of an earlier `run.sh http`; when there is none, or it does not open, ingest it afresh.
+        if ! { [ -d "$data/server/metrics/wal" ] && start_server; }; then
+            echo "no usable server store in $data/server: ingesting it first (json)" >&2
+            start_server fresh || exit 1
+            "${bench[@]}" ingest-http --endpoint "$endpoint" --input "$input" --protocol json --conns "$conns" --access-key "$key" --secret "$secret" | head -1
         fi
     fi
     run_tool query query --endpoint "$endpoint" --access-key "$key" --secret "$secret" --start "$start_iso" --hours "$hours" --runs "$runs"

@@ -34,15 +34,17 @@ internal static class EngineIngest
         await using (store.ConfigureAwait(false))
         {
             var queue = Channel.CreateBounded<(byte[] Array, int Length)>(new BoundedChannelOptions(4 * writers) { SingleWriter = true });
+            // A failed writer stops the reader, which would otherwise wait forever on a full queue.
+            using var failed = new CancellationTokenSource();
             var clock = Stopwatch.StartNew();
-            var reader = Task.Run(() => ReadAsync(input, queue.Writer));
+            var reader = Task.Run(() => ReadAsync(input, queue.Writer, failed.Token));
             var workers = new Task<(long Datums, long Bodies)>[writers];
             for (var w = 0; w < writers; w++)
             {
-                workers[w] = Task.Run(() => WriteAsync(store, queue.Reader));
+                workers[w] = Task.Run(() => WriteAsync(store, queue.Reader, failed));
             }
-            await reader.ConfigureAwait(false);
             var counts = await Task.WhenAll(workers).ConfigureAwait(false);
+            await reader.ConfigureAwait(false);
             var seconds = clock.Elapsed.TotalSeconds;
             var datums = counts.Sum(c => c.Datums);
             var bodies = counts.Sum(c => c.Bodies);
@@ -74,7 +76,7 @@ internal static class EngineIngest
         return 0;
     }
 
-    private static async Task ReadAsync(string input, ChannelWriter<(byte[] Array, int Length)> queue)
+    private static async Task ReadAsync(string input, ChannelWriter<(byte[] Array, int Length)> queue, CancellationToken failed)
     {
         try
         {
@@ -85,7 +87,7 @@ internal static class EngineIngest
                 {
                     break;
                 }
-                await queue.WriteAsync(body).ConfigureAwait(false);
+                await queue.WriteAsync(body, failed).ConfigureAwait(false);
             }
             queue.Complete();
         }
@@ -108,7 +110,20 @@ internal static class EngineIngest
         }
     }
 
-    private static async Task<(long Datums, long Bodies)> WriteAsync(MetricStore store, ChannelReader<(byte[] Array, int Length)> queue)
+    private static async Task<(long Datums, long Bodies)> WriteAsync(MetricStore store, ChannelReader<(byte[] Array, int Length)> queue, CancellationTokenSource failed)
+    {
+        try
+        {
+            return await WriteAllAsync(store, queue).ConfigureAwait(false);
+        }
+        catch
+        {
+            await failed.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<(long Datums, long Bodies)> WriteAllAsync(MetricStore store, ChannelReader<(byte[] Array, int Length)> queue)
     {
         var builder = new EngineBatchBuilder(store.Catalog, Account, Region);
         var batch = new MetricWriteBatch();

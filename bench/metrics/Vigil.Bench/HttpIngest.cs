@@ -134,7 +134,7 @@ internal static class HttpIngest
                     result.Datums += body.Datums;
                 }
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 result.Failures++;
                 result.FirstError ??= $"request failed: {e.Message}";

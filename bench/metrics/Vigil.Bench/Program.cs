@@ -22,3 +22,9 @@ catch (ArgumentException e)
     await Console.Error.WriteLineAsync($"Vigil.Bench: {e.Message}\n\n{BenchArgs.Usage}").ConfigureAwait(false);
     return 2;
 }
+catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or HttpRequestException or NotSupportedException)
+{
+    // A refused call, unreadable input or an unreachable server: the message says which; no stack trace needed.
+    await Console.Error.WriteLineAsync($"Vigil.Bench: {e.Message}").ConfigureAwait(false);
+    return 1;
+}
