@@ -99,6 +99,7 @@ fi
 
 if [ "$mode" = all ] || [ "$mode" = http ]; then
     for protocol in $protocols; do
+        stop_server
         start_server fresh || exit 1
         cpu0=$(server_cpu)
         run_tool "http-$protocol" ingest-http --endpoint "$endpoint" --input "$input" --protocol "$protocol" --conns "$conns" \
@@ -117,7 +118,7 @@ if [ "$mode" = all ] || [ "$mode" = query ]; then
         if ! { [ -d "$data/server/metrics/wal" ] && start_server; }; then
             echo "no usable server store in $data/server: ingesting it first (json)" >&2
             start_server fresh || exit 1
-            "${bench[@]}" ingest-http --endpoint "$endpoint" --input "$input" --protocol json --conns "$conns" --access-key "$key" --secret "$secret" | head -1
+            "${bench[@]}" ingest-http --endpoint "$endpoint" --input "$input" --protocol json --conns "$conns" --access-key "$key" --secret "$secret" | grep -v "^{\"command\""
         fi
     fi
     run_tool query query --endpoint "$endpoint" --access-key "$key" --secret "$secret" --start "$start_iso" --hours "$hours" --runs "$runs"
