@@ -1,0 +1,70 @@
+using System.Net;
+using Vigil.Protocol.SigV4;
+
+namespace Vigil.Bench;
+
+/// <summary>
+/// CloudWatch calls over keep-alive HTTP/1.1, each signed afresh with <see cref="SigV4Signer"/> (service
+/// "monitoring", headers host, content-type, x-amz-date and x-amz-target for JSON) as botocore signs them.
+/// </summary>
+internal sealed class SignedClient : IDisposable
+{
+    public const string JsonContentType = "application/x-amz-json-1.0";
+    public const string QueryContentType = "application/x-www-form-urlencoded; charset=utf-8";
+    public const string TargetPrefix = "GraniteServiceVersion20100801.";
+
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly string _host;
+    private readonly string _accessKey;
+    private readonly string _secret;
+    private readonly string _region;
+
+    public SignedClient(Uri endpoint, int connections, string accessKey, string secret, string region)
+    {
+        _endpoint = endpoint;
+        _host = endpoint.IsDefaultPort ? endpoint.Host : endpoint.Authority;
+        _accessKey = accessKey;
+        _secret = secret;
+        _region = region;
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = connections,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        })
+        { Timeout = TimeSpan.FromMinutes(10) };
+    }
+
+    /// <summary>Sends one call; <paramref name="target"/> is the JSON operation name, or null for an awsQuery form body.</summary>
+    public async Task<(HttpStatusCode Status, byte[] Body)> SendAsync(byte[] body, string? target, CancellationToken ct = default)
+    {
+        var contentType = target is null ? QueryContentType : JsonContentType;
+        var headers = new Dictionary<string, string>(4, StringComparer.OrdinalIgnoreCase)
+        {
+            ["Host"] = _host,
+            ["Content-Type"] = contentType,
+        };
+        if (target is not null)
+        {
+            headers["X-Amz-Target"] = TargetPrefix + target;
+        }
+        SigV4Signer.Sign("POST", _endpoint.AbsolutePath, "", headers, body, _accessKey, _secret, _region, "monitoring", DateTimeOffset.UtcNow);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Version = HttpVersion.Version11, Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        foreach (var (name, value) in headers)
+        {
+            if (name is not ("Host" or "Content-Type"))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false));
+    }
+
+    public void Dispose() => _http.Dispose();
+}
