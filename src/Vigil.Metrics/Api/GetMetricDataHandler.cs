@@ -42,6 +42,7 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
         var periods = new Dictionary<string, int>(StringComparer.Ordinal);
         var byId = queries.ToDictionary(q => q.Source.Id!, StringComparer.Ordinal);
         var order = MetricMathPlanner.Order([.. queries.Select(q => (q.Source.Id!, q.Math))]);
+        var fetched = FetchStats(queries, account, context.Region, input, now);
         foreach (var id in order)
         {
             var q = byId[id];
@@ -52,7 +53,7 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
             {
                 computed[id] = q switch
                 {
-                    { Source.MetricStat: { } stat } => [FetchStat(account, context.Region, stat, q.Stat, window, now)],
+                    { Source.MetricStat: not null } => [fetched[id]],
                     { Insights: { } sql } => sql.Execute(source, window),
                     _ => MetricMathEvaluator.Evaluate(q.Math!, new MetricMathContext(window,
                         [.. queries.Where(o => computed.ContainsKey(o.Source.Id!)).Select(o => new KeyValuePair<string, IReadOnlyList<TimeSeries>>(o.Source.Id!, computed[o.Source.Id!]))])
@@ -173,29 +174,45 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
 
     private static AwsServiceException Validation(string message) => new("ValidationError", message);
 
-    private TimeSeries FetchStat(string account, string region, MetricStat stat, StatisticSpec spec, QueryWindow window, DateTimeOffset now)
+    /// <summary>
+    /// Every MetricStat query's series. Queries of the same metric, unit and period (e.g. Average, Maximum and p99
+    /// of one metric — how dashboards ask) share one read of the data: one pass computes all their statistics.
+    /// </summary>
+    private Dictionary<string, TimeSeries> FetchStats(List<Query> queries, string account, string region, GetMetricDataInput input, DateTimeOffset now)
     {
-        var m = stat.Metric!;
-        var metric = new MetricIdentity(m.Namespace!, m.MetricName!, m.Dimensions?.Select(d => new MetricDimension(d.Name!, d.Value!)));
-        if (!TimeRules.PeriodServable(window, now))
+        var result = new Dictionary<string, TimeSeries>(StringComparer.Ordinal);
+        var groups = queries.Where(q => q.Source.MetricStat is not null).GroupBy(q =>
         {
-            return new TimeSeries(metric.MetricName, [], [], metric);
-        }
-        var result = reader.Aggregate(account, region, metric, stat.Unit, window, [spec], splitByUnit: false);
-        var ts = new List<long>();
-        var values = new List<double>();
-        if (result.Count > 0)
+            var stat = q.Source.MetricStat!;
+            var m = stat.Metric!;
+            return (Metric: new MetricIdentity(m.Namespace!, m.MetricName!, m.Dimensions?.Select(d => new MetricDimension(d.Name!, d.Value!))), stat.Unit, Period: stat.Period!.Value);
+        });
+        foreach (var group in groups)
         {
-            for (var i = 0; i < result[0].Timestamps.Count; i++)
+            var (metric, unit, period) = group.Key;
+            var window = TimeRules.Window(input.StartTime!.Value, input.EndTime!.Value, period, now);
+            var specs = group.Select(q => q.Stat).Distinct().ToList();
+            var aggregated = TimeRules.PeriodServable(window, now) ? reader.Aggregate(account, region, metric, unit, window, specs, splitByUnit: false) : [];
+            foreach (var q in group)
             {
-                if (!double.IsNaN(result[0].Values[i][0]))
+                var k = specs.IndexOf(q.Stat);
+                var ts = new List<long>();
+                var values = new List<double>();
+                if (aggregated.Count > 0)
                 {
-                    ts.Add(result[0].Timestamps[i]);
-                    values.Add(result[0].Values[i][0]);
+                    for (var i = 0; i < aggregated[0].Timestamps.Count; i++)
+                    {
+                        if (!double.IsNaN(aggregated[0].Values[i][k]))
+                        {
+                            ts.Add(aggregated[0].Timestamps[i]);
+                            values.Add(aggregated[0].Values[i][k]);
+                        }
+                    }
                 }
+                result[q.Source.Id!] = new TimeSeries(metric.MetricName, [.. ts], [.. values], metric);
             }
         }
-        return new TimeSeries(metric.MetricName, [.. ts], [.. values], metric);
+        return result;
     }
 
     private static (long[] Ts, double[] Values) Ordered(TimeSeries s, string? scanBy)

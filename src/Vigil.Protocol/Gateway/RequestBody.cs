@@ -14,6 +14,27 @@ public static class RequestBody
         {
             throw GatewayErrors.RequestTooLarge(maxBytes);
         }
+        if (contentLength is > 0 and var length)
+        {
+            // The usual case: copy each segment as it arrives and hand it back to Kestrel at once, instead of
+            // letting a large body (PutMetricData: ~200 KB) pile up in the pipe and be re-examined on every read.
+            var bytes = new byte[length];
+            var filled = 0;
+            while (filled < bytes.Length)
+            {
+                var result = await reader.ReadAsync(ct).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var take = (int)Math.Min(buffer.Length, bytes.Length - filled);
+                buffer.Slice(0, take).CopyTo(bytes.AsSpan(filled));
+                filled += take;
+                reader.AdvanceTo(buffer.GetPosition(take));
+                if (result.IsCompleted && filled < bytes.Length)
+                {
+                    return bytes[..filled];
+                }
+            }
+            return bytes;
+        }
         while (true)
         {
             var result = await reader.ReadAsync(ct).ConfigureAwait(false);
