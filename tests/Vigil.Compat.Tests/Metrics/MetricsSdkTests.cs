@@ -136,6 +136,76 @@ public sealed partial class MetricsSdkTests(CompatServer server, ITestOutputHelp
         ShouldBeError(client, tooMany, "InvalidParameterCombination");
     }
 
+    /// <summary>
+    /// SEARCH and Metrics Insights over the scenario's catalogue, and CloudWatch's retention rule that sub-minute
+    /// periods are not served for data older than three hours (the datapoint is there at a one-minute period).
+    /// </summary>
+    [Theory]
+    [ClientData(CompatClient.Boto3Json, "json")]
+    [ClientData(CompatClient.Boto3Query, "query")]
+    [ClientData(CompatClient.JsSdkV3, "cbor")]
+    public async Task Search_insights_and_retention_rules(CompatClient client, string protocol)
+    {
+        var ns = $"Compat/{client}-{protocol}-{Guid.NewGuid():N}"[..40];
+        var t = MetricScenario.Start();
+        var old = t.AddHours(-4);
+        using (var put = await Call(client, protocol, "PutMetricData", MetricScenario.PutBody(ns, t)))
+        {
+            put.Ok.ShouldBeTrue(put.ToString());
+        }
+        using (var put = await Call(client, protocol, "PutMetricData", new { Namespace = ns, MetricData = new[] { new { MetricName = "Old", Timestamp = Iso(old), Value = 7.0 } } }))
+        {
+            put.Ok.ShouldBeTrue(put.ToString());
+        }
+
+        using (var data = await Call(client, protocol, "GetMetricData", new
+        {
+            StartTime = Iso(t),
+            EndTime = Iso(t.AddMinutes(2)),
+            ScanBy = "TimestampAscending",
+            MetricDataQueries = new object[]
+            {
+                new { Id = "s", Expression = $"SEARCH('{{{ns},Host}} MetricName=\"Latency\"', 'Sum', 60)" },
+                new { Id = "q", Expression = $"SELECT SUM(Latency) FROM SCHEMA(\"{ns}\", Host) GROUP BY Host ORDER BY SUM() DESC", Period = 60 },
+            },
+        }))
+        {
+            data.Ok.ShouldBeTrue(data.ToString());
+            var results = data.Root.GetProperty("result").GetProperty("MetricDataResults").EnumerateArray().ToList();
+            var search = results.Where(r => r.GetProperty("Id").GetString() == "s").ToDictionary(r => r.GetProperty("Label").GetString()!, Values);
+            search.Keys.Order().ToArray().ShouldBe(["a", "b"], data.ToString());
+            search["a"].ShouldBe([100.0, 9.0]);
+            search["b"].ShouldBe([100.0]);
+            // Insights: one series per Host, ordered by the sum over the window (a: 109, b: 100).
+            var insights = results.Where(r => r.GetProperty("Id").GetString() == "q").ToList();
+            insights.Select(r => r.GetProperty("Label").GetString()!).ToArray().ShouldBe(["a", "b"], data.ToString());
+            Values(insights[0]).ShouldBe([100.0, 9.0]);
+            Values(insights[1]).ShouldBe([100.0]);
+        }
+
+        foreach (var (period, expected) in new[] { (10, 0), (60, 1) })
+        {
+            using var stats = await Call(client, protocol, "GetMetricStatistics", new
+            {
+                Namespace = ns,
+                MetricName = "Old",
+                StartTime = Iso(old.AddMinutes(-1)),
+                EndTime = Iso(old.AddMinutes(2)),
+                Period = period,
+                Statistics = new[] { "Sum" },
+            });
+            stats.Ok.ShouldBeTrue(stats.ToString());
+            var points = Datapoints(stats);
+            points.Count.ShouldBe(expected, $"period {period} over data 4 h old\n{stats}");
+            if (expected == 1)
+            {
+                points[0].GetProperty("Sum").GetDouble().ShouldBe(7);
+            }
+        }
+    }
+
+    private static double[] Values(JsonElement result) => [.. result.GetProperty("Values").EnumerateArray().Select(v => v.GetDouble())];
+
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     private static List<JsonElement> Datapoints(ScriptOutcome r) =>
