@@ -618,6 +618,20 @@ public sealed class MetricStore : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        if (_options.BackgroundCheckpoints)
+        {
+            try
+            {
+                // A graceful stop seals the head, so the next start has no WAL to replay.
+                await CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Best effort: the WAL still holds everything if sealing fails.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Console.Error.WriteLine($"vigil: metric checkpoint at shutdown failed: {ex.Message}");
+            }
+        }
         await _wal.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
         _checkpointGate.Dispose();
