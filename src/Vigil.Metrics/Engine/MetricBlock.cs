@@ -10,7 +10,8 @@ namespace Vigil.Metrics.Engine;
 /// One immutable block of raw datapoints: every series' chunk for one day-window, as sealed at one checkpoint
 /// (format: docs/formats/metric-block.md). Several blocks may cover the same window (each checkpoint seals what
 /// arrived since the previous one); queries merge them. The series index is held in memory as sorted arrays so
-/// finding a series is a binary search; chunk bytes stay in the block's buffer.
+/// finding a series is a binary search; chunk bytes stay on disk (the page cache) and are read per query with one
+/// positioned read, so resident memory does not grow with the data kept. The whole file is verified (CRC) at open.
 /// </summary>
 public sealed class MetricBlock
 {
@@ -19,17 +20,23 @@ public sealed class MetricBlock
     private const uint ChunkSection = 3;
     private const int FormatVersion = 1;
 
-    private readonly BlockReader _reader;
-    private readonly ReadOnlyMemory<byte> _chunks;
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _file;
+    private readonly long _chunkOffset;
+    private readonly long _size;
+
+    [ThreadStatic]
+    private static byte[]? t_chunk;
     private readonly int[] _seriesIds;
     private readonly int[] _offsets; // chunk i is [_offsets[i], _offsets[i+1])
     private readonly long[] _minTs;
     private readonly long[] _maxTs;
 
-    private MetricBlock(string fileName, BlockReader reader, long windowStart, long minTime, long maxTime, int[] ids, int[] offsets, long[] minTs, long[] maxTs, ReadOnlyMemory<byte> chunks)
+    private MetricBlock(string fileName, Microsoft.Win32.SafeHandles.SafeFileHandle file, long chunkOffset, long size, long windowStart, long minTime, long maxTime, int[] ids, int[] offsets, long[] minTs, long[] maxTs)
     {
         FileName = fileName;
-        _reader = reader;
+        _file = file;
+        _chunkOffset = chunkOffset;
+        _size = size;
         WindowStart = windowStart;
         MinTime = minTime;
         MaxTime = maxTime;
@@ -37,7 +44,6 @@ public sealed class MetricBlock
         _offsets = offsets;
         _minTs = minTs;
         _maxTs = maxTs;
-        _chunks = chunks;
     }
 
     public string FileName { get; }
@@ -46,7 +52,7 @@ public sealed class MetricBlock
     public long MaxTime { get; }
     public int SeriesCount => _seriesIds.Length;
     public IReadOnlyList<int> SeriesIds => _seriesIds;
-    public long SizeBytes => _reader.Sections.Sum(s => s.Length);
+    public long SizeBytes => _size;
 
     /// <summary>Appends the datapoints of <paramref name="seriesId"/> in [start, end) to <paramref name="into"/>; false when absent.</summary>
     public bool Read(int seriesId, long start, long end, SampleBuffer into, SampleBuffer scratch)
@@ -56,7 +62,14 @@ public sealed class MetricBlock
         {
             return false;
         }
-        var chunk = _chunks.Span[_offsets[i].._offsets[i + 1]];
+        var length = _offsets[i + 1] - _offsets[i];
+        var buffer = t_chunk is { } b && b.Length >= length ? b : t_chunk = new byte[Math.Max(length, 64 * 1024)];
+        var read = RandomAccess.Read(_file, buffer.AsSpan(0, length), _chunkOffset + _offsets[i]);
+        if (read != length)
+        {
+            throw new InvalidDataException($"Metric block '{FileName}' is shorter than its index says.");
+        }
+        var chunk = buffer.AsSpan(0, length);
         if (_minTs[i] >= start && _maxTs[i] < end)
         {
             ChunkCodec.Decode(chunk, WindowStart, into);
@@ -137,6 +150,7 @@ public sealed class MetricBlock
         var minTime = BinaryPrimitives.ReadInt64LittleEndian(header[12..]);
         var maxTime = BinaryPrimitives.ReadInt64LittleEndian(header[20..]);
         var index = reader.GetSection(IndexSection);
+        var chunkSection = reader.Sections.FirstOrDefault(x => x.Id == ChunkSection);
         reader.TryGetSection(ChunkSection, out var chunks);
         var offset = 0;
         var n = checked((int)BitPacking.ReadVarint(index, ref offset));
@@ -161,6 +175,8 @@ public sealed class MetricBlock
         {
             throw new InvalidDataException($"Metric block '{path}': the index does not cover the chunk section.");
         }
-        return new MetricBlock(Path.GetFileName(path), reader, windowStart, minTime, maxTime, ids, offsets, minTs, maxTs, chunks);
+        // Verified above (BlockReader checks the CRC of the whole file); from here on only positioned reads.
+        var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new MetricBlock(Path.GetFileName(path), file, chunkSection.Offset, new FileInfo(path).Length, windowStart, minTime, maxTime, ids, offsets, minTs, maxTs);
     }
 }

@@ -254,44 +254,45 @@ public sealed class MetricStore : IAsyncDisposable
     /// </summary>
     public void Read(int seriesId, long start, long end, SampleBuffer into)
     {
+        var live = t_live ??= new SampleBuffer();
+        var scratch = t_scratch ??= new SampleBuffer();
+        live.Clear();
         List<MetricBlock> blocks;
         List<MetricHead> sealing;
         lock (_lock)
         {
             blocks = _blocks;
             sealing = _sealing;
-            var live = _head.Get(seriesId);
-            if (live is not null)
+            if (_head.Get(seriesId) is { } head)
             {
-                // Copied under the lock: the live head keeps growing. Sorted in place afterwards.
-                into.AppendRange(live, start, end);
+                // Copied under the lock: the live head keeps growing.
+                live.AppendRange(head, start, end);
             }
         }
-        var fromHead = into.Count;
-        var scratch = new SampleBuffer(0);
-        var fromBlocks = new SampleBuffer();
+        // Oldest first (blocks are sorted by window, then checkpoint; the head is newest), so the result is
+        // usually in time order already and the sort below is a linear check.
         foreach (var block in blocks)
         {
             if (block.MaxTime >= start && block.MinTime < end)
             {
-                block.Read(seriesId, start, end, fromBlocks, scratch);
+                block.Read(seriesId, start, end, into, scratch);
             }
         }
         foreach (var head in sealing)
         {
             if (head.Get(seriesId) is { } frozen)
             {
-                fromBlocks.AppendRange(frozen, start, end);
+                into.AppendRange(frozen, start, end);
             }
         }
-        if (fromHead > 0 || into.Sets.Count > 0)
-        {
-            fromBlocks.AppendRange(into, long.MinValue, long.MaxValue);
-            into.Clear();
-        }
-        fromBlocks.SortByTime();
-        into.AppendRange(fromBlocks, long.MinValue, long.MaxValue);
+        into.AppendRange(live, long.MinValue, long.MaxValue);
+        into.SortByTime();
     }
+
+    [ThreadStatic]
+    private static SampleBuffer? t_live;
+    [ThreadStatic]
+    private static SampleBuffer? t_scratch;
 
     /// <summary>Seals the head into blocks and truncates the WAL. Safe to call at any time; one runs at a time.</summary>
     public async Task CheckpointAsync(CancellationToken cancellationToken = default)

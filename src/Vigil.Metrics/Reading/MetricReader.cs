@@ -51,20 +51,27 @@ public sealed class MetricReader(MetricStore store)
             samples.Clear();
             cells.Clear();
             var parts = 0;
+            var single = group.Count() == 1;
             foreach (var s in group)
             {
-                part.Clear();
-                store.Read(s.Id, window.Start, window.End, part);
+                // One series (the usual case): read straight into the buffer the periods are computed from.
+                var target = single ? samples : part;
+                target.Clear();
+                store.Read(s.Id, window.Start, window.End, target);
                 store.ReadCells(s.Id, window.Start, window.End, cells);
-                if (part.IsEmpty)
+                if (target.IsEmpty)
                 {
                     continue;
                 }
                 if (!s.Key.HighResolution && window.Period < 60)
                 {
-                    TruncateToMinute(part);
+                    TruncateToMinute(target);
+                    target.SortByTime();
                 }
-                samples.AppendRange(part, long.MinValue, long.MaxValue);
+                if (!single)
+                {
+                    samples.AppendRange(part, long.MinValue, long.MaxValue);
+                }
                 parts++;
             }
             if (samples.IsEmpty && cells.Count == 0)

@@ -1,5 +1,6 @@
 using Vigil.Metrics.Api;
 using Vigil.Metrics.Engine;
+using Vigil.Storage.Tests;
 using Vigil.Metrics.Reading;
 using Vigil.Metrics.Tests.Engine;
 using Vigil.Protocol.Errors;

@@ -1,4 +1,5 @@
 using Vigil.Metrics.Engine;
+using Vigil.Storage.Tests;
 using Vigil.Metrics.Model;
 using Vigil.Storage.IO;
 

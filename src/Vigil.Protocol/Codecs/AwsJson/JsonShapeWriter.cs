@@ -48,9 +48,27 @@ public static class JsonShapeWriter
                 break;
             case ShapeType.List:
                 writer.WriteStartArray();
-                foreach (var item in (IList)value)
+                // Typed loops for the big numeric lists (GetMetricData: Timestamps and Values), no boxing per item.
+                if (value is List<double> doubles)
                 {
-                    Write(writer, item, shape.Element!);
+                    foreach (var d in doubles)
+                    {
+                        WriteDouble(writer, d);
+                    }
+                }
+                else if (value is List<DateTimeOffset> times)
+                {
+                    foreach (var t in times)
+                    {
+                        WriteTimestamp(writer, t);
+                    }
+                }
+                else
+                {
+                    foreach (var item in (IList)value)
+                    {
+                        Write(writer, item, shape.Element!);
+                    }
                 }
                 writer.WriteEndArray();
                 break;
