@@ -82,11 +82,12 @@ public sealed class MetricBlock
     }
 
     /// <summary>Writes a block for <paramref name="series"/> (ids ascending, samples sorted by time) and returns it opened.</summary>
-    public static MetricBlock Write(string directory, string fileName, long windowStart, IReadOnlyList<(int Id, SampleBuffer Samples)> series, SyncMode sync)
+    /// <remarks>Series are encoded as they are enumerated, so a caller may reuse one buffer for all of them.</remarks>
+    public static MetricBlock Write(string directory, string fileName, long windowStart, IEnumerable<(int Id, SampleBuffer Samples)> series, SyncMode sync)
     {
         var chunks = new ArrayBufferWriter<byte>(1 << 20);
-        var index = new ArrayBufferWriter<byte>(16 * series.Count + 16);
-        BitPacking.WriteVarint(index, (ulong)series.Count);
+        var entries = new ArrayBufferWriter<byte>(1 << 16);
+        var count = 0;
         long minTime = long.MaxValue, maxTime = long.MinValue;
         var previousId = -1;
         foreach (var (id, samples) in series)
@@ -100,12 +101,16 @@ public sealed class MetricBlock
             maxTime = Math.Max(maxTime, hi);
             var before = chunks.WrittenCount;
             ChunkCodec.Encode(samples, windowStart, chunks);
-            BitPacking.WriteVarint(index, (ulong)(id - previousId));
-            BitPacking.WriteVarint(index, (ulong)(chunks.WrittenCount - before));
-            BitPacking.WriteVarint(index, BitPacking.ZigZag(lo - windowStart));
-            BitPacking.WriteVarint(index, (ulong)(hi - lo));
+            BitPacking.WriteVarint(entries, (ulong)(id - previousId));
+            BitPacking.WriteVarint(entries, (ulong)(chunks.WrittenCount - before));
+            BitPacking.WriteVarint(entries, BitPacking.ZigZag(lo - windowStart));
+            BitPacking.WriteVarint(entries, (ulong)(hi - lo));
             previousId = id;
+            count++;
         }
+        var index = new ArrayBufferWriter<byte>(entries.WrittenCount + 10);
+        BitPacking.WriteVarint(index, (ulong)count);
+        index.Write(entries.WrittenSpan);
         Span<byte> header = stackalloc byte[28];
         BinaryPrimitives.WriteInt32LittleEndian(header, FormatVersion);
         BinaryPrimitives.WriteInt64LittleEndian(header[4..], windowStart);

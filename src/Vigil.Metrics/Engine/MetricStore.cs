@@ -446,6 +446,15 @@ public sealed class MetricStore : IAsyncDisposable
                 added.Add(RollUpRaw(window, sources));
                 removedRaw.UnionWith(sources);
             }
+            // Checkpoints leave one block per day-window each; merge a window's blocks once they pile up, so a query
+            // reads one or two chunks per series and day instead of one per checkpoint.
+            var merged = new List<MetricBlock>();
+            foreach (var group in blocks.Where(b => !removedRaw.Contains(b)).GroupBy(b => b.WindowStart).Where(g => g.Count() >= MergeThreshold).ToList())
+            {
+                var sources = group.ToList();
+                merged.Add(MergeRaw(group.Key, sources));
+                removedRaw.UnionWith(sources);
+            }
             foreach (var r in rollups.Where(r => r.Resolution == 300 && r.WindowEnd <= now - FiveMinuteRetentionSeconds).ToList())
             {
                 added.Add(RollUpCells(r));
@@ -460,9 +469,10 @@ public sealed class MetricStore : IAsyncDisposable
             List<RollupBlock> keptRollups;
             lock (_lock)
             {
-                keptBlocks = [.. _blocks.Where(b => !removedRaw.Contains(b))];
+                keptBlocks = [.. _blocks.Where(b => !removedRaw.Contains(b)), .. merged];
                 keptRollups = [.. _rollups.Where(r => !removedRollups.Contains(r)), .. added];
             }
+            SortBlocks(keptBlocks);
             keptRollups.Sort(static (a, b) => a.WindowStart != b.WindowStart ? a.WindowStart.CompareTo(b.WindowStart) : a.Resolution.CompareTo(b.Resolution));
             _manifest.Commit([.. keptBlocks.Select(b => b.FileName), .. keptRollups.Select(r => r.FileName)], _manifest.Current.Properties);
             lock (_lock)
@@ -484,6 +494,34 @@ public sealed class MetricStore : IAsyncDisposable
     public const long RawRetentionSeconds = 15 * 86400;
     public const long FiveMinuteRetentionSeconds = 63 * 86400;
     public const long HourRetentionSeconds = 455 * 86400;
+
+    /// <summary>Raw blocks of one day-window that trigger a merge.</summary>
+    public const int MergeThreshold = 4;
+
+    private MetricBlock MergeRaw(long window, List<MetricBlock> sources)
+    {
+        // Named after the newest source, with "m": it sorts before any later checkpoint's block of the window.
+        var newest = sources.Select(b => b.FileName).Max(StringComparer.Ordinal)!;
+        var name = newest.Replace(".blk", "m.blk", StringComparison.Ordinal);
+        var ids = sources.SelectMany(b => b.SeriesIds).Distinct().Order().ToList();
+        var samples = new SampleBuffer();
+        var scratch = new SampleBuffer();
+        return MetricBlock.Write(_blockDir, name, window, Series(), _options.Sync);
+
+        IEnumerable<(int, SampleBuffer)> Series()
+        {
+            foreach (var id in ids)
+            {
+                samples.Clear();
+                foreach (var b in sources)
+                {
+                    b.Read(id, window, window + WindowSeconds, samples, scratch);
+                }
+                samples.SortByTime();
+                yield return (id, samples);
+            }
+        }
+    }
 
     private RollupBlock RollUpRaw(long window, List<MetricBlock> sources)
     {

@@ -127,4 +127,36 @@ public sealed class MetricStoreTests
         ReadValues(reopened, 0).ShouldBe([1]);
         ReadValues(reopened, 1).ShouldBe([2]);
     }
+
+    [Fact]
+    public async Task A_windows_checkpoint_blocks_are_merged_into_one_once_they_pile_up()
+    {
+        using var dir = new TempDirectory();
+        var now = DateTimeOffset.UtcNow;
+        var t0 = MetricStore.Window(now.ToUnixTimeSeconds()) + 60;
+        var other = new MetricIdentity("App", "Mem", []);
+        await using (var store = Open(dir))
+        {
+            for (var k = 0; k < MetricStore.MergeThreshold + 1; k++)
+            {
+                var batch = new MetricWriteBatch();
+                batch.Add(Series(store, Cpu), t0 + (k * 10), k);
+                if (k % 2 == 0)
+                {
+                    batch.Add(Series(store, other), t0 + (k * 10), 100 + k);
+                }
+                await store.WriteAsync(batch);
+                await store.CheckpointAsync();
+            }
+            store.Blocks.Count.ShouldBe(MetricStore.MergeThreshold + 1);
+            await store.CompactAsync();
+            store.Blocks.ShouldHaveSingleItem().FileName.ShouldEndWith("m.blk");
+            ReadValues(store, 0).ShouldBe([0, 1, 2, 3, 4]);
+            ReadValues(store, 1).ShouldBe([100, 102, 104]);
+            Directory.EnumerateFiles(Path.Combine(dir.Path, "blocks"), "*.blk").Count().ShouldBe(1);
+        }
+        await using var reopened = Open(dir);
+        reopened.Blocks.ShouldHaveSingleItem();
+        ReadValues(reopened, 0).ShouldBe([0, 1, 2, 3, 4]);
+    }
 }
