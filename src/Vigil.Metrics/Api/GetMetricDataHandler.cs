@@ -30,11 +30,29 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
 
     private sealed record Query(int Index, MetricDataQuery Source, StatisticSpec Stat, MetricMathExpression? Math, InsightsQuery? Insights);
 
+    private sealed record PagedSeries(string Id, string Label, long[] Ts, double[] Values);
+
+    // Results of requests that need several pages, so the SDKs' paginators do not recompute them for every page
+    // (and see one consistent answer). Keyed by caller and the whole request; a minute each, a few at a time.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset Until, List<PagedSeries> Series)> _pages = new(StringComparer.Ordinal);
+    private static readonly TimeSpan PageCacheLifetime = TimeSpan.FromMinutes(1);
+    private const int PageCacheEntries = 8;
+
     public ValueTask<GetMetricDataOutput> HandleAsync(CallContext context, GetMetricDataInput input, CancellationToken ct)
     {
         var queries = Validate(input);
         var now = reader.Store.Clock.GetUtcNow();
         var account = context.Identity.AccountId;
+        var fingerprint = string.Join('\u0001', account, context.Region, Fingerprint(input));
+        long skip = 0;
+        if (input.NextToken is { } token && !PageToken.TryRead(token, fingerprint, out skip))
+        {
+            throw MetricErrors.InvalidNextToken("The specified NextToken is invalid or expired.");
+        }
+        if (skip > 0 && _pages.TryGetValue(fingerprint, out var cached) && cached.Until > now)
+        {
+            return ValueTask.FromResult(Page(input, cached.Series, fingerprint, skip));
+        }
         var source = new CallerMetricSource(reader, account, context.Region);
         var defaultPeriod = queries.Select(q => q.Source.MetricStat?.Period ?? q.Source.Period).FirstOrDefault(p => p is not null) ?? 60;
 
@@ -70,7 +88,7 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
             }
         }
 
-        var results = new List<(MetricDataResult Result, long[] Ts, double[] Values)>();
+        var results = new List<PagedSeries>();
         foreach (var q in queries)
         {
             if (q.Source.ReturnData == false)
@@ -82,10 +100,21 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
             {
                 var (ts, values) = Ordered(s, input.ScanBy);
                 var label = Label(q, s, series.Count, periods[q.Source.Id!]);
-                results.Add((new MetricDataResult { Id = q.Source.Id, Label = label, Timestamps = [], Values = [], StatusCode = "Complete" }, ts, values));
+                results.Add(new PagedSeries(q.Source.Id!, label, ts, values));
             }
         }
-        return ValueTask.FromResult(Page(input, results));
+        if (results.Sum(r => (long)r.Ts.Length) > (input.MaxDatapoints ?? DefaultMaxDatapoints))
+        {
+            foreach (var (key, entry) in _pages)
+            {
+                if (entry.Until <= now || _pages.Count >= PageCacheEntries)
+                {
+                    _pages.TryRemove(key, out _);
+                }
+            }
+            _pages[fingerprint] = (now + PageCacheLifetime, results);
+        }
+        return ValueTask.FromResult(Page(input, results, fingerprint, skip));
     }
 
     private List<Query> Validate(GetMetricDataInput input)
@@ -273,21 +302,16 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
 
     private static string Format(double v) => System.Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture);
 
-    private static GetMetricDataOutput Page(GetMetricDataInput input, List<(MetricDataResult Result, long[] Ts, double[] Values)> results)
+    private static GetMetricDataOutput Page(GetMetricDataInput input, List<PagedSeries> results, string fingerprint, long skip)
     {
         var max = input.MaxDatapoints ?? DefaultMaxDatapoints;
-        var fingerprint = Fingerprint(input);
-        long skip = 0;
-        if (input.NextToken is { } token && !PageToken.TryRead(token, fingerprint, out skip))
-        {
-            throw MetricErrors.InvalidNextToken("The specified NextToken is invalid or expired.");
-        }
         var output = new GetMetricDataOutput { MetricDataResults = [], Messages = [] };
         long position = 0;
         long budget = max;
         var more = false;
-        foreach (var (result, ts, values) in results)
+        foreach (var (id, label, ts, values) in results)
         {
+            var result = new MetricDataResult { Id = id, Label = label, Timestamps = [], Values = [], StatusCode = "Complete" };
             var from = (int)System.Math.Clamp(skip - position, 0, ts.Length);
             var take = (int)System.Math.Min(ts.Length - from, budget);
             for (var i = from; i < from + take; i++)
@@ -311,14 +335,27 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
         return output;
     }
 
+    /// <summary>The whole request but its NextToken: a token only continues the request it came from.</summary>
     private static string Fingerprint(GetMetricDataInput input)
     {
         var sb = new StringBuilder();
-        sb.Append(input.StartTime?.ToUnixTimeMilliseconds()).Append('|').Append(input.EndTime?.ToUnixTimeMilliseconds()).Append('|').Append(input.ScanBy);
+        sb.Append(input.StartTime?.ToUnixTimeMilliseconds()).Append('|').Append(input.EndTime?.ToUnixTimeMilliseconds()).Append('|')
+            .Append(input.ScanBy).Append('|').Append(input.MaxDatapoints).Append('|').Append(input.LabelOptions?.Timezone);
         foreach (var q in input.MetricDataQueries ?? [])
         {
-            sb.Append('|').Append(q.Id).Append(':').Append(q.Expression).Append(':').Append(q.MetricStat?.Metric?.MetricName).Append(':').Append(q.MetricStat?.Stat);
+            sb.Append("|q:").Append(q.Id).Append(':').Append(q.Expression).Append(':').Append(q.Label).Append(':').Append(q.ReturnData)
+                .Append(':').Append(q.Period).Append(':').Append(q.AccountId);
+            if (q.MetricStat is { } stat)
+            {
+                sb.Append(":s:").Append(stat.Metric?.Namespace).Append(':').Append(stat.Metric?.MetricName).Append(':').Append(stat.Period)
+                    .Append(':').Append(stat.Stat).Append(':').Append(stat.Unit);
+                foreach (var d in stat.Metric?.Dimensions ?? [])
+                {
+                    sb.Append(":d:").Append(d.Name).Append('=').Append(d.Value);
+                }
+            }
         }
         return sb.ToString();
     }
+
 }

@@ -252,6 +252,31 @@ public sealed class GetMetricDataTests
     }
 
     [Fact]
+    public async Task Later_pages_continue_the_first_pages_answer_and_tokens_do_not_cross_dimensions()
+    {
+        await using var api = await TwoSeriesAsync();
+        var request = Request(Stat("m1", "App", "A", "Sum"));
+        request.MaxDatapoints = 2;
+        var first = api.Data(request);
+        first.NextToken.ShouldNotBeNull();
+        var rest = Points(first.MetricDataResults!.Single()).Length;
+
+        // New data between pages does not shift the pages already promised (results are kept for a minute).
+        await api.PutAsync("App", Datum("A", 1000, B.AddMinutes(3).AddSeconds(45)));
+        request.NextToken = first.NextToken;
+        var second = api.Data(request);
+        second.MetricDataResults!.Single().Values!.ShouldBe([220.0]);
+        second.NextToken.ShouldBeNull();
+
+        // Same metric name and statistic, other dimensions: another request, so the token is refused.
+        var withDims = Request(Stat("m1", "App", "A", "Sum", 60, Dim("Host", "x")));
+        withDims.MaxDatapoints = 2;
+        withDims.NextToken = first.NextToken;
+        api.DataFails(withDims).QueryCode.ShouldBe("InvalidNextToken");
+        rest.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Metric_stat_queries_older_than_three_hours_need_minute_periods()
     {
         await using var api = await TwoSeriesAsync();
