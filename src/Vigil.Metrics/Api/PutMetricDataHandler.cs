@@ -16,10 +16,17 @@ internal sealed class PutMetricDataHandler(MetricStore store)
 {
     public const int MaxDatums = 1000;
     public const int MaxValuesPerDatum = 150;
+
+    /// <summary>CloudWatch's limit on a PutMetricData HTTP POST (as sent; gzip counts compressed).</summary>
+    public const long MaxRequestBytes = 1024 * 1024;
     private static readonly double s_maxMagnitude = Math.Pow(2, 360);
 
     public async ValueTask HandleAsync(CallContext context, PutMetricDataInput input, CancellationToken ct)
     {
+        if (context.RequestBytes > MaxRequestBytes)
+        {
+            throw Vigil.Protocol.Errors.GatewayErrors.RequestTooLarge(MaxRequestBytes);
+        }
         var ns = input.Namespace!;
         if (ns.StartsWith("AWS/", StringComparison.Ordinal))
         {

@@ -18,5 +18,8 @@ public sealed class CallContext
     public string? SourceIp { get; init; }
     public string? UserAgent { get; init; }
 
+    /// <summary>The request body's size as sent (before gzip is undone), for operations with their own size limit.</summary>
+    public long RequestBytes { get; init; }
+
     public ServiceModel Service => Operation.Service;
 }

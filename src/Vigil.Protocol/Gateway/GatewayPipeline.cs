@@ -87,6 +87,7 @@ public sealed class GatewayPipeline(
                 ReceivedAt = received,
                 SourceIp = http.Connection.RemoteIpAddress?.ToString(),
                 UserAgent = headers.UserAgent.ToString(),
+                RequestBytes = raw.Length,
             };
 
             // 3. Data-plane fast path (it declines anything unusual, which then takes the generic path below).

@@ -52,6 +52,30 @@ public sealed class PutMetricDataFastPathTests
         ShouldHoldTheSame(fast.Store, generic.Store);
     }
 
+    [Fact]
+    public async Task A_call_over_one_megabyte_as_sent_is_refused_by_both_paths_and_stores_nothing()
+    {
+        await using var api = new MetricApiHarness();
+        var basis = Context("PutMetricData");
+        var big = new Vigil.Protocol.Gateway.CallContext
+        {
+            RequestId = basis.RequestId,
+            Identity = basis.Identity,
+            Region = basis.Region,
+            Operation = basis.Operation,
+            Protocol = basis.Protocol,
+            ReceivedAt = basis.ReceivedAt,
+            RequestBytes = PutMetricDataHandler.MaxRequestBytes + 1,
+        };
+        var body = $$"""{"Namespace":"App","MetricData":[{"MetricName":"M","Value":1,"Timestamp":{{api.Clock.Now.ToUnixTimeSeconds()}}}]}""";
+        var fast = await new PutMetricDataFastPath(api.Store).HandleAsync(big, Encoding.UTF8.GetBytes(body), CancellationToken.None);
+        fast.Handled.ShouldBeFalse();
+        var error = await Should.ThrowAsync<AwsServiceException>(async () => await new PutMetricDataHandler(api.Store).HandleAsync(big,
+            new PutMetricDataInput { Namespace = "App", MetricData = [Datum("M", 1, api.Clock.Now)] }, CancellationToken.None));
+        (error.QueryCode, error.Status).ShouldBe(("RequestEntityTooLarge", 413));
+        api.Store.Catalog.Count.ShouldBe(0);
+    }
+
     private static void ShouldHoldTheSame(MetricStore a, MetricStore b)
     {
         a.Catalog.Count.ShouldBe(b.Catalog.Count);

@@ -28,6 +28,10 @@ internal sealed class PutMetricDataFastPath(MetricStore store)
 
     public async ValueTask<RawCallResult> HandleAsync(CallContext context, ReadOnlyMemory<byte> body, CancellationToken ct)
     {
+        if (context.RequestBytes > PutMetricDataHandler.MaxRequestBytes)
+        {
+            return RawCallResult.NotHandled;
+        }
         if (!_pool.TryDequeue(out var state))
         {
             state = new State();
