@@ -40,7 +40,7 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
 
     public ValueTask<GetMetricDataOutput> HandleAsync(CallContext context, GetMetricDataInput input, CancellationToken ct)
     {
-        var queries = Validate(input);
+        var (queries, order) = Validate(input);
         var now = reader.Store.Clock.GetUtcNow();
         var account = context.Identity.AccountId;
         var fingerprint = string.Join('\u0001', account, context.Region, Fingerprint(input));
@@ -59,7 +59,6 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
         var computed = new Dictionary<string, IReadOnlyList<TimeSeries>>(StringComparer.Ordinal);
         var periods = new Dictionary<string, int>(StringComparer.Ordinal);
         var byId = queries.ToDictionary(q => q.Source.Id!, StringComparer.Ordinal);
-        var order = MetricMathPlanner.Order([.. queries.Select(q => (q.Source.Id!, q.Math))]);
         var fetched = FetchStats(queries, account, context.Region, input, now);
         foreach (var id in order)
         {
@@ -117,7 +116,8 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
         return ValueTask.FromResult(Page(input, results, fingerprint, skip));
     }
 
-    private List<Query> Validate(GetMetricDataInput input)
+    /// <summary>The checked queries and their evaluation order (dependencies first).</summary>
+    private (List<Query> Queries, IReadOnlyList<string> Order) Validate(GetMetricDataInput input)
     {
         var source = input.MetricDataQueries ?? [];
         if (source.Count == 0)
@@ -192,13 +192,12 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
         }
         try
         {
-            MetricMathPlanner.Order([.. queries.Select(q => (q.Source.Id!, q.Math))]);
+            return (queries, MetricMathPlanner.Order([.. queries.Select(q => (q.Source.Id!, q.Math))]));
         }
         catch (MetricQueryException ex)
         {
             throw Validation(ex.Message);
         }
-        return queries;
     }
 
     private static AwsServiceException Validation(string message) => new("ValidationError", message);

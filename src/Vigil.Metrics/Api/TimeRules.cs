@@ -1,3 +1,4 @@
+using Vigil.Metrics.Engine;
 using Vigil.Metrics.Model;
 
 namespace Vigil.Metrics.Api;
@@ -11,9 +12,8 @@ namespace Vigil.Metrics.Api;
 internal static class TimeRules
 {
     public const long ThreeHours = 3 * 3600;
-    public const long FifteenDays = 15 * 86400;
-    public const long SixtyThreeDays = 63 * 86400;
-    public const long RetentionSeconds = 455 * 86400;
+    private const long FifteenDays = MetricStore.RawRetentionSeconds;
+    private const long SixtyThreeDays = MetricStore.FiveMinuteRetentionSeconds;
 
     public static bool IsValidPeriod(int period) => period is 1 or 5 or 10 or 20 or 30 || (period > 0 && period % 60 == 0);
 

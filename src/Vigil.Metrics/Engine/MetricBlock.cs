@@ -96,7 +96,7 @@ public sealed class MetricBlock
             {
                 throw new ArgumentException("Series must be in ascending id order.", nameof(series));
             }
-            var (lo, hi) = Bounds(samples);
+            var (lo, hi) = samples.TimeRange();
             minTime = Math.Min(minTime, lo);
             maxTime = Math.Max(maxTime, hi);
             var before = chunks.WrittenCount;
@@ -124,23 +124,6 @@ public sealed class MetricBlock
             writer.Commit();
         }
         return Open(Path.Combine(directory, fileName));
-    }
-
-    private static (long Min, long Max) Bounds(SampleBuffer samples)
-    {
-        long lo = long.MaxValue, hi = long.MinValue;
-        var ts = samples.Timestamps;
-        if (ts.Length > 0)
-        {
-            lo = ts[0];
-            hi = ts[^1];
-        }
-        foreach (var s in samples.Sets)
-        {
-            lo = Math.Min(lo, s.Timestamp);
-            hi = Math.Max(hi, s.Timestamp);
-        }
-        return (lo, hi);
     }
 
     public static MetricBlock Open(string path)

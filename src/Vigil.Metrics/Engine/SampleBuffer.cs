@@ -136,6 +136,40 @@ public sealed class SampleBuffer
         return result;
     }
 
+    /// <summary>Earliest and latest timestamp, statistic sets included (sorted by time first).</summary>
+    public (long Min, long Max) TimeRange()
+    {
+        long lo = long.MaxValue, hi = long.MinValue;
+        if (Count > 0)
+        {
+            lo = _ts[0];
+            hi = _ts[Count - 1];
+        }
+        foreach (var s in Sets)
+        {
+            lo = Math.Min(lo, s.Timestamp);
+            hi = Math.Max(hi, s.Timestamp);
+        }
+        return (lo, hi);
+    }
+
+    /// <summary>Rounds every timestamp down to a multiple of <paramref name="seconds"/> (order is kept).</summary>
+    public void FloorTimestamps(int seconds)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            _ts[i] -= ((_ts[i] % seconds) + seconds) % seconds;
+        }
+        if (_sets is not null)
+        {
+            for (var i = 0; i < _sets.Count; i++)
+            {
+                var t = _sets[i].Timestamp;
+                _sets[i] = _sets[i] with { Timestamp = t - (((t % seconds) + seconds) % seconds) };
+            }
+        }
+    }
+
     /// <summary>Appends the samples of <paramref name="other"/> whose timestamps fall in [start, end).</summary>
     public void AppendRange(SampleBuffer other, long start, long end)
     {

@@ -65,8 +65,7 @@ public sealed class MetricReader(MetricStore store)
                 }
                 if (!s.Key.HighResolution && window.Period < 60)
                 {
-                    TruncateToMinute(target);
-                    target.SortByTime();
+                    target.FloorTimestamps(60);
                 }
                 if (!single)
                 {
@@ -87,24 +86,6 @@ public sealed class MetricReader(MetricStore store)
             results.Add(result);
         }
         return results;
-    }
-
-    private static void TruncateToMinute(SampleBuffer part)
-    {
-        var copy = new SampleBuffer(part.Count);
-        var ts = part.Timestamps;
-        var values = part.Values;
-        var counts = part.Counts;
-        for (var i = 0; i < ts.Length; i++)
-        {
-            copy.Add(ts[i] - (((ts[i] % 60) + 60) % 60), values[i], counts.IsEmpty ? 1 : counts[i]);
-        }
-        foreach (var s in part.Sets)
-        {
-            copy.AddSet(s with { Timestamp = s.Timestamp - (((s.Timestamp % 60) + 60) % 60) });
-        }
-        part.Clear();
-        part.AppendRange(copy, long.MinValue, long.MaxValue);
     }
 
     /// <summary>Rollup cells (data older than 15 days) merged per query period.</summary>

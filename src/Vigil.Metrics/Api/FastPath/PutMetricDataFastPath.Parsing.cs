@@ -1,0 +1,277 @@
+using System.Text.Json;
+
+namespace Vigil.Metrics.Api.FastPath;
+
+/// <summary>One pass over the JSON body with <see cref="Utf8JsonReader"/>: strings stay slices of the body.</summary>
+internal sealed partial class PutMetricDataFastPath
+{
+    // ---- parsing: false = decline (let the generic path answer) ----
+
+    private static bool Parse(ReadOnlySpan<byte> body, State s)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("Namespace"u8))
+                {
+                    if (!reader.Read() || !Text(ref reader, out s.NsStart, out s.NsLength))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("MetricData"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray || !ParseDatums(ref reader, s))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("StrictEntityValidation"u8))
+                {
+                    if (!reader.Read() || reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() && s.NsStart >= 0;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Text(ref Utf8JsonReader reader, out int start, out int length)
+    {
+        start = length = 0;
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            return false;
+        }
+        start = (int)reader.TokenStartIndex + 1;
+        length = reader.ValueSpan.Length;
+        return true;
+    }
+
+    private static bool ParseDatums(ref Utf8JsonReader reader, State s)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            if (s.DatumCount == s.Datums.Length)
+            {
+                return false; // over 1,000: the generic path says so
+            }
+            ref var d = ref s.Datums[s.DatumCount++];
+            d = default;
+            d.NameStart = -1;
+            d.Unit = -1;
+            d.DimStart = s.DimCount;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("MetricName"u8))
+                {
+                    if (!reader.Read() || !Text(ref reader, out d.NameStart, out d.NameLength))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("Dimensions"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray || !ParseDims(ref reader, s, ref d))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("Unit"u8))
+                {
+                    if (!reader.Read() || !Text(ref reader, out _, out _) || (d.Unit = UnitIndex(reader.ValueSpan)) < 0)
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("Timestamp"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out d.Timestamp))
+                    {
+                        return false;
+                    }
+                    d.HasTimestamp = true;
+                }
+                else if (reader.ValueTextEquals("Value"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out d.Value))
+                    {
+                        return false;
+                    }
+                    d.HasValue = true;
+                }
+                else if (reader.ValueTextEquals("StorageResolution"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out d.Resolution))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("Values"u8))
+                {
+                    d.ValuesStart = s.ValueCount;
+                    if (!reader.Read() || !Numbers(ref reader, ref s.Values, ref s.ValueCount, out d.ValuesCount))
+                    {
+                        return false;
+                    }
+                    d.HasValues = true;
+                }
+                else if (reader.ValueTextEquals("Counts"u8))
+                {
+                    var start = s.CountCount;
+                    if (!reader.Read() || !Numbers(ref reader, ref s.Counts, ref s.CountCount, out var n) || start != d.ValuesStart || !d.HasValues || n != d.ValuesCount)
+                    {
+                        return false; // Counts before Values, or of another size: the generic path decides
+                    }
+                    d.HasCounts = true;
+                }
+                else if (reader.ValueTextEquals("StatisticValues"u8))
+                {
+                    if (!reader.Read() || !ParseSet(ref reader, ref d))
+                    {
+                        return false;
+                    }
+                    d.HasSet = true;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject)
+            {
+                return false;
+            }
+            if (d.HasValues && !d.HasCounts)
+            {
+                // Keep Values and Counts aligned: absent counts are ones.
+                EnsureCapacity(ref s.Counts, s.CountCount + d.ValuesCount);
+                s.Counts.AsSpan(s.CountCount, d.ValuesCount).Fill(1);
+                s.CountCount += d.ValuesCount;
+            }
+        }
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    private static bool ParseDims(ref Utf8JsonReader reader, State s, ref Datum d)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            if (s.DimCount == s.Dims.Length)
+            {
+                Array.Resize(ref s.Dims, s.Dims.Length * 2);
+            }
+            ref var dim = ref s.Dims[s.DimCount++];
+            dim = new Dim { NameStart = -1, ValueStart = -1 };
+            d.DimCount++;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("Name"u8))
+                {
+                    if (!reader.Read() || !Text(ref reader, out dim.NameStart, out dim.NameLength))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("Value"u8))
+                {
+                    if (!reader.Read() || !Text(ref reader, out dim.ValueStart, out dim.ValueLength))
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || dim.NameStart < 0 || dim.ValueStart < 0)
+            {
+                return false;
+            }
+        }
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    private static bool ParseSet(ref Utf8JsonReader reader, ref Datum d)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var which = reader.ValueTextEquals("SampleCount"u8) ? 1 : reader.ValueTextEquals("Sum"u8) ? 2 : reader.ValueTextEquals("Minimum"u8) ? 4 : reader.ValueTextEquals("Maximum"u8) ? 8 : 0;
+            if (which == 0 || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var v))
+            {
+                return false;
+            }
+            seen |= which;
+            switch (which)
+            {
+                case 1: d.SetCount = v; break;
+                case 2: d.SetSum = v; break;
+                case 4: d.SetMin = v; break;
+                default: d.SetMax = v; break;
+            }
+        }
+        return reader.TokenType == JsonTokenType.EndObject && seen == 15;
+    }
+
+    private static bool Numbers(ref Utf8JsonReader reader, ref double[] into, ref int count, out int n)
+    {
+        n = 0;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+        {
+            EnsureCapacity(ref into, count + 1);
+            if (!reader.TryGetDouble(out into[count]))
+            {
+                return false;
+            }
+            count++;
+            n++;
+        }
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    private static void EnsureCapacity(ref double[] array, int size)
+    {
+        if (size > array.Length)
+        {
+            Array.Resize(ref array, Math.Max(size, array.Length * 2));
+        }
+    }
+
+    private static int UnitIndex(ReadOnlySpan<byte> unit)
+    {
+        for (var i = 0; i < s_units.Length; i++)
+        {
+            if (unit.SequenceEqual(s_units[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
