@@ -1,0 +1,186 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+using Vigil.Logs.Engine.Encoding;
+using Vigil.Storage;
+using Vigil.Storage.Blocks;
+using Vigil.Storage.IO;
+
+namespace Vigil.Logs.Engine;
+
+/// <summary>
+/// One log group's events from one checkpoint, sealed (layout: docs/formats/log-block.md). Opening verifies the whole
+/// file and keeps its chunk table, Bloom filters and field list; chunks are then read with positioned reads.
+/// </summary>
+internal sealed class LogBlock : IDisposable
+{
+    private const uint MetaSection = 0;
+    private const int FormatVersion = 1;
+
+    private readonly SafeFileHandle _file;
+
+    private LogBlock(string fileName, SafeFileHandle file, long size, int groupId, long count, long minTs, long maxTs, ChunkInfo[] chunks, string[] fields)
+    {
+        FileName = fileName;
+        _file = file;
+        SizeBytes = size;
+        GroupId = groupId;
+        Count = count;
+        MinTimestamp = minTs;
+        MaxTimestamp = maxTs;
+        Chunks = chunks;
+        Fields = fields;
+    }
+
+    public string FileName { get; }
+    public long SizeBytes { get; }
+    public int GroupId { get; }
+    public long Count { get; }
+    public long MinTimestamp { get; }
+    public long MaxTimestamp { get; }
+    public IReadOnlyList<ChunkInfo> Chunks { get; }
+    public IReadOnlyList<string> Fields { get; }
+
+    /// <summary>Writes the events of <paramref name="view"/> whose streams are still live as a block; null when none are.</summary>
+    public static string? Write(string directory, string fileName, HeadView view, Func<int, bool> liveStream, LogStoreOptions options)
+    {
+        var order = new List<int>(view.Count);
+        for (var i = 0; i < view.Count; i++)
+        {
+            if (liveStream(view.Stream(i)))
+            {
+                order.Add(i);
+            }
+        }
+
+        if (order.Count == 0)
+        {
+            return null;
+        }
+
+        order.Sort((a, b) => new EventPosition(view.Timestamp(a), view.Seq(a)).CompareTo(new EventPosition(view.Timestamp(b), view.Seq(b))));
+        var indices = order.ToArray();
+        var meta = new ArrayBufferWriter<byte>();
+        var fields = new HashSet<string>(StringComparer.Ordinal);
+        using var writer = new BlockWriter(directory, fileName, options.Sync);
+        var chunkMeta = new ArrayBufferWriter<byte>();
+        var chunks = 0;
+        for (var start = 0; start < indices.Length;)
+        {
+            long bytes = 0;
+            var end = start;
+            while (end < indices.Length && (end == start || bytes < options.ChunkBytes))
+            {
+                var message = view.Message(indices[end]);
+                bytes += message.Length;
+                JsonFieldNames.Collect(message, fields);
+                end++;
+            }
+
+            var slice = indices.AsSpan(start, end - start);
+            var bloom = TrigramBloom.Build(new Reordered(view, indices), start, end - start);
+            writer.AddSection((uint)(chunks + 1), ChunkCodec.Encode(view, slice, options.CompressionQuality));
+            Varint.Write(chunkMeta, (ulong)slice.Length);
+            Varint.WriteSigned(chunkMeta, view.Timestamp(slice[0]));
+            Varint.WriteSigned(chunkMeta, view.Timestamp(slice[^1]));
+            Varint.Write(chunkMeta, (ulong)bytes);
+            Varint.Write(chunkMeta, (ulong)bloom.ByteSize);
+            bloom.WriteTo(chunkMeta.GetSpan(bloom.ByteSize));
+            chunkMeta.Advance(bloom.ByteSize);
+            chunks++;
+            start = end;
+        }
+
+        Varint.Write(meta, FormatVersion);
+        Varint.Write(meta, (ulong)view.GroupId);
+        Varint.Write(meta, (ulong)indices.Length);
+        Varint.WriteSigned(meta, view.Timestamp(indices[0]));
+        Varint.WriteSigned(meta, view.Timestamp(indices[^1]));
+        Varint.Write(meta, (ulong)chunks);
+        meta.Write(chunkMeta.WrittenSpan);
+        Varint.Write(meta, (ulong)fields.Count);
+        foreach (var f in fields.Order(StringComparer.Ordinal))
+        {
+            Varint.WriteString(meta, f);
+        }
+
+        writer.AddSection(MetaSection, meta.WrittenSpan);
+        return writer.Commit();
+    }
+
+    public static LogBlock Open(string path)
+    {
+        var reader = BlockReader.Open(path);
+        var r = new VarintReader(reader.GetSection(MetaSection));
+        if (r.ReadInt32() != FormatVersion)
+        {
+            throw LogFormatError.Invalid($"Log block '{path}' has an unknown format version.", path);
+        }
+
+        var groupId = r.ReadInt32();
+        var count = (long)r.Read();
+        var minTs = r.ReadSigned();
+        var maxTs = r.ReadSigned();
+        var chunks = new ChunkInfo[r.ReadInt32()];
+        var sections = reader.Sections.ToDictionary(s => s.Id);
+        for (var k = 0; k < chunks.Length; k++)
+        {
+            var n = r.ReadInt32();
+            var lo = r.ReadSigned();
+            var hi = r.ReadSigned();
+            var bytes = (long)r.Read();
+            var bloom = TrigramBloom.Read(r.ReadBytes(r.ReadInt32()));
+            var section = sections.TryGetValue((uint)(k + 1), out var s) ? s : throw LogFormatError.Invalid($"Log block '{path}' lacks chunk {k}.", path);
+            chunks[k] = new ChunkInfo(k, n, lo, hi, bytes, section.Offset, section.Length, bloom);
+        }
+
+        var fields = new string[r.ReadInt32()];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = r.ReadRequiredString();
+        }
+
+        var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        return new LogBlock(Path.GetFileName(path), file, RandomAccess.GetLength(file), groupId, count, minTs, maxTs, chunks, fields);
+    }
+
+    /// <summary>Reads and decodes one chunk (verified at open; a later read error is an I/O error).</summary>
+    public DecodedChunk ReadChunk(ChunkInfo chunk)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)chunk.Length);
+        try
+        {
+            var read = RandomAccess.Read(_file, buffer.AsSpan(0, (int)chunk.Length), chunk.Offset);
+            if (read != chunk.Length)
+            {
+                throw LogFormatError.Invalid($"Log block '{FileName}' is shorter than its chunk table says.");
+            }
+
+            return ChunkCodec.Decode(buffer.AsSpan(0, read));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    /// <summary>The head's events in block order, so the Bloom filter sees exactly a chunk's messages.</summary>
+    private sealed class Reordered(HeadView view, int[] order) : IEventColumns
+    {
+        public int Count => order.Length;
+
+        public long Timestamp(int i) => view.Timestamp(order[i]);
+
+        public long Seq(int i) => view.Seq(order[i]);
+
+        public long IngestionTime(int i) => view.IngestionTime(order[i]);
+
+        public int Stream(int i) => view.Stream(order[i]);
+
+        public ReadOnlySpan<byte> Message(int i) => view.Message(order[i]);
+    }
+}
+
+/// <summary>One chunk of a block: where it is, what time it covers, and which trigrams its messages hold.</summary>
+internal sealed record ChunkInfo(int Index, int Count, long MinTimestamp, long MaxTimestamp, long MessageBytes, long Offset, long Length, TrigramBloom Bloom);

@@ -1,0 +1,194 @@
+using System.Globalization;
+using Vigil.Storage.IO;
+
+namespace Vigil.Logs.Engine;
+
+/// <summary>Checkpoints (sealing heads into blocks) and retention (dropping whole blocks): docs/formats/log-store.md.</summary>
+public sealed partial class LogStore
+{
+    /// <summary>Seals every head into blocks and truncates the WAL. Safe at any time; one runs at a time.</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Dictionary<int, LogHead> frozen;
+            Dictionary<int, HashSet<int>> liveStreams;
+            byte[] catalog;
+            long nextSeq;
+            ValueTask<long> marker;
+            lock (_lock)
+            {
+                if (_heads.Count == 0)
+                {
+                    return;
+                }
+
+                frozen = _heads;
+                _heads = [];
+                _sealing = [.. _sealing, frozen];
+                _headBytes = 0;
+                liveStreams = frozen.Keys
+                    .Select(_catalog.Find)
+                    .OfType<Catalog.LogGroupState>()
+                    .ToDictionary(g => g.Id, g => g.StreamsById.Keys.ToHashSet());
+                foreach (var id in frozen.Keys)
+                {
+                    _catalog.Find(id)?.HeadBytes = 0;
+                }
+
+                // The snapshot and the marker are taken together: replay after the marker starts from this state.
+                catalog = _catalog.WriteSnapshot();
+                nextSeq = _nextSeq;
+                marker = _wal.AppendAsync(MarkerRecord, ReadOnlyMemory<byte>.Empty, cancellationToken);
+            }
+
+            var markerLsn = await marker.ConfigureAwait(false);
+            var written = new List<LogBlock>();
+            foreach (var (groupId, head) in frozen)
+            {
+                if (!liveStreams.TryGetValue(groupId, out var streams))
+                {
+                    continue;
+                }
+
+                var name = string.Create(CultureInfo.InvariantCulture, $"g{groupId:D8}-{markerLsn:D20}.lblk");
+                if (LogBlock.Write(_blockDir, name, head.View(), streams.Contains, _options) is { } path)
+                {
+                    written.Add(LogBlock.Open(path));
+                }
+            }
+
+            var snapshotName = $"catalog-{markerLsn:D20}.snap";
+            WriteSnapshotFile(snapshotName, catalog);
+            List<LogBlock> blocks;
+            lock (_lock)
+            {
+                blocks = [.. _blocks, .. written];
+            }
+
+            var previousSnapshot = _manifest.Current.Properties.GetValueOrDefault(CatalogProperty);
+            _manifest.Commit([.. blocks.Select(b => b.FileName)], new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [CheckpointProperty] = markerLsn.ToString(CultureInfo.InvariantCulture),
+                [CatalogProperty] = snapshotName,
+                [NextSeqProperty] = nextSeq.ToString(CultureInfo.InvariantCulture),
+            });
+            lock (_lock)
+            {
+                _blocks = blocks;
+                _sealing = [.. _sealing.Where(h => h != frozen)];
+                RecomputeBlockBytes();
+            }
+
+            _wal.TruncateBefore(markerLsn);
+            if (previousSnapshot is not null && previousSnapshot != snapshotName)
+            {
+                AtomicFile.DeleteIfExists(Path.Combine(_options.Directory, previousSnapshot));
+            }
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Deletes the blocks of deleted log groups and the blocks whose newest event is older than their group's
+    /// retention. Returns how many blocks went.
+    /// </summary>
+    public async Task<int> EnforceRetentionAsync(CancellationToken cancellationToken = default)
+    {
+        await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            List<LogBlock> keep, drop;
+            lock (_lock)
+            {
+                var now = Now();
+                drop = [.. _blocks.Where(b => _catalog.Find(b.GroupId) is not { } g
+                    || (g.RetentionInDays is { } days && b.MaxTimestamp < now - (days * 86_400_000L)))];
+                if (drop.Count == 0)
+                {
+                    return 0;
+                }
+
+                keep = [.. _blocks.Except(drop)];
+            }
+
+            _manifest.Commit([.. keep.Select(b => b.FileName)], _manifest.Current.Properties);
+            lock (_lock)
+            {
+                _blocks = keep;
+                RecomputeBlockBytes();
+            }
+
+            foreach (var block in drop)
+            {
+                // A query may still be reading the block: unlinking leaves its open handle valid (Unix semantics,
+                // FileShare.Delete elsewhere); the handle closes when the block is collected.
+                AtomicFile.DeleteIfExists(Path.Combine(_blockDir, block.FileName));
+                _cache.Evict(block.FileName);
+            }
+
+            return drop.Count;
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
+
+    private void WriteSnapshotFile(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_options.Directory, name);
+        var tmp = AtomicFile.TempPathFor(path);
+        using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(bytes);
+            file.Flush();
+            FileSync.DataSync(file.SafeFileHandle, _options.Sync);
+        }
+
+        AtomicFile.Publish(tmp, path, overwrite: true, _options.Sync);
+    }
+
+    private async Task BackgroundLoopAsync()
+    {
+        var token = _stopping.Token;
+        var lastRetention = Environment.TickCount64;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), token).ConfigureAwait(false);
+                bool due;
+                lock (_lock)
+                {
+                    due = _headBytes >= _options.CheckpointHeadBytes
+                        || (_headBytes > 0 && Environment.TickCount64 - _headStartedAt >= _options.CheckpointInterval.TotalMilliseconds);
+                }
+
+                if (due)
+                {
+                    await CheckpointAsync(token).ConfigureAwait(false);
+                }
+
+                if (Environment.TickCount64 - lastRetention >= _options.RetentionInterval.TotalMilliseconds)
+                {
+                    lastRetention = Environment.TickCount64;
+                    await EnforceRetentionAsync(token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The WAL still holds everything; the next attempt (or the next start) seals it.
+                Console.Error.WriteLine($"vigil: log checkpoint or retention failed: {ex.Message}");
+            }
+        }
+    }
+}
