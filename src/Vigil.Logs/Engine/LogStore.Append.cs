@@ -117,7 +117,9 @@ public sealed partial class LogStore
         }
 
         stream.Observe(first, last, ingestionTime);
-        group.HeadBytes += bytes + (EventOverheadBytes * (long)count);
+        var accounted = bytes + (EventOverheadBytes * (long)count);
+        group.HeadBytes += accounted;
+        stream.HeadBytes += accounted;
         _headBytes += bytes;
     }
 }

@@ -34,7 +34,14 @@ public sealed partial class LogStore
                     .ToDictionary(g => g.Id, g => g.StreamsById.Keys.ToHashSet());
                 foreach (var id in frozen.Keys)
                 {
-                    _catalog.Find(id)?.HeadBytes = 0;
+                    if (_catalog.Find(id) is { } g)
+                    {
+                        g.HeadBytes = 0;
+                        foreach (var s in g.Streams.Values)
+                        {
+                            s.HeadBytes = 0;
+                        }
+                    }
                 }
 
                 // The snapshot and the marker are taken together: replay after the marker starts from this state.

@@ -44,6 +44,7 @@ public sealed partial class LogStore : IAsyncDisposable
     private long _nextSeq = 1;
     private long _headBytes;
     private long _headStartedAt;
+    private int _disposed;
 
     private LogStore(LogStoreOptions options, string blockDir, WriteAheadLog wal, ManifestStore manifest)
     {
@@ -296,6 +297,11 @@ public sealed partial class LogStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {

@@ -25,6 +25,7 @@ internal sealed class LogGroupState(int id, LogGroupKey key, long creationTime)
 
     public void RemoveStream(LogStreamState stream)
     {
+        HeadBytes -= stream.HeadBytes;
         Streams.Remove(stream.Name);
         StreamsById.Remove(stream.Id);
     }
@@ -49,6 +50,9 @@ internal sealed class LogStreamState(int id, string name, long creationTime)
     public long? FirstEventTimestamp { get; set; }
     public long? LastEventTimestamp { get; set; }
     public long? LastIngestionTime { get; set; }
+
+    /// <summary>This stream's share of its group's <see cref="LogGroupState.HeadBytes"/>, released if the stream is deleted.</summary>
+    public long HeadBytes { get; set; }
 
     public void Observe(long firstTimestamp, long lastTimestamp, long ingestionTime)
     {

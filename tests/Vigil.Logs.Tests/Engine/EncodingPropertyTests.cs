@@ -1,0 +1,126 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Vigil.Logs.Engine;
+using Vigil.Logs.Engine.Catalog;
+using Vigil.Logs.Engine.Encoding;
+
+namespace Vigil.Logs.Tests.Engine;
+
+public sealed class EncodingPropertyTests
+{
+    private sealed class Columns(List<(long Ts, long Seq, long Ingest, int Stream, byte[] Message)> rows) : IEventColumns
+    {
+        public int Count => rows.Count;
+
+        public long Timestamp(int i) => rows[i].Ts;
+
+        public long Seq(int i) => rows[i].Seq;
+
+        public long IngestionTime(int i) => rows[i].Ingest;
+
+        public int Stream(int i) => rows[i].Stream;
+
+        public ReadOnlySpan<byte> Message(int i) => rows[i].Message;
+    }
+
+    private static Columns RandomColumns(int seed, int n)
+    {
+        var random = new Random(seed);
+        var rows = new List<(long, long, long, int, byte[])>();
+        for (var i = 0; i < n; i++)
+        {
+            var text = new string([.. Enumerable.Range(0, random.Next(0, 300)).Select(_ => (char)random.Next(32, 0x2FF))]);
+            rows.Add((random.NextInt64(-1L << 40, 1L << 42), random.NextInt64(1, long.MaxValue / 2), random.NextInt64(0, 1L << 42), random.Next(0, 5000), System.Text.Encoding.UTF8.GetBytes(text)));
+        }
+
+        return new Columns(rows);
+    }
+
+    [Fact]
+    public void A_chunk_decodes_to_exactly_what_was_encoded_in_the_given_order() =>
+        Prop.ForAll(ArbMap.Default.ArbFor<int>(), Gen.Choose(0, 400).ToArbitrary(), (seed, n) =>
+        {
+            var columns = RandomColumns(seed, n);
+            var order = Enumerable.Range(0, n).Reverse().ToArray();
+            var decoded = ChunkCodec.Decode(ChunkCodec.Encode(columns, order, quality: 1));
+            decoded.Count.ShouldBe(n);
+            for (var k = 0; k < n; k++)
+            {
+                var i = order[k];
+                (decoded.Timestamp(k), decoded.Seq(k), decoded.IngestionTime(k), decoded.Stream(k)).ShouldBe((columns.Timestamp(i), columns.Seq(i), columns.IngestionTime(i), columns.Stream(i)));
+                decoded.Message(k).SequenceEqual(columns.Message(i)).ShouldBeTrue();
+            }
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void The_bloom_filter_never_misses_a_substring_of_a_chunk_message() =>
+        Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>
+        {
+            var columns = RandomColumns(seed, 50);
+            var bloom = TrigramBloom.Build(columns, 0, columns.Count);
+            var random = new Random(seed);
+            for (var i = 0; i < columns.Count; i++)
+            {
+                var m = columns.Message(i);
+                if (m.Length < 3)
+                {
+                    continue;
+                }
+
+                var start = random.Next(0, m.Length - 2);
+                var length = random.Next(3, m.Length - start + 1);
+                bloom.MayContain(m.Slice(start, length)).ShouldBeTrue();
+            }
+
+            var read = TrigramBloom.Read(Serialize(bloom));
+            read.MayContain(columns.Message(0)).ShouldBeTrue();
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void The_bloom_filter_rules_out_most_absent_phrases()
+    {
+        var columns = RandomColumns(1, 200);
+        var bloom = TrigramBloom.Build(columns, 0, columns.Count);
+        var absent = Enumerable.Range(0, 1000).Count(i => bloom.MayContain(System.Text.Encoding.UTF8.GetBytes($"zz{i:D6}qq")));
+        absent.ShouldBeLessThan(20);
+    }
+
+    [Fact]
+    public void Catalogue_changes_and_snapshots_round_trip()
+    {
+        var key = new LogGroupKey("123456789012", "eu-west-1", "/a/b");
+        CatalogChange[] changes =
+        [
+            new(CatalogOp.CreateGroup, 3, 1000) { Key = key, KmsKeyId = "arn:aws:kms:k", LogGroupClass = "INFREQUENT_ACCESS", DeletionProtection = true, Tags = new Dictionary<string, string> { ["a"] = "1", ["b"] = "" } },
+            new(CatalogOp.SetRetention, 3, 1001) { RetentionInDays = 30 },
+            new(CatalogOp.CreateStream, 3, 1002) { StreamId = 9, StreamName = "s/ü" },
+            new(CatalogOp.CreateStream, 3, 1003) { StreamId = 10, StreamName = "t" },
+            new(CatalogOp.Untag, 3, 1004) { TagKeys = ["b"] },
+            new(CatalogOp.DeleteStream, 3, 1005) { StreamId = 10, StreamName = "t" },
+            new(CatalogOp.SetDeletionProtection, 3, 1006) { DeletionProtection = false },
+        ];
+        var catalog = new LogCatalog();
+        foreach (var change in changes)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            change.WriteTo(buffer);
+            var read = CatalogChange.Read(buffer.WrittenSpan, out var consumed);
+            consumed.ShouldBe(buffer.WrittenCount);
+            catalog.Apply(read);
+        }
+
+        var restored = LogCatalog.ReadSnapshot(catalog.WriteSnapshot());
+        var group = restored.Find(key).ShouldNotBeNull().Snapshot();
+        (group.CreationTime, group.RetentionInDays, group.KmsKeyId, group.LogGroupClass, group.DeletionProtection).ShouldBe((1000L, (int?)30, "arn:aws:kms:k", "INFREQUENT_ACCESS", false));
+        group.Tags.ShouldBe(new Dictionary<string, string> { ["a"] = "1" });
+        restored.Find(3)!.Streams.Keys.ShouldBe(["s/ü"]);
+        (restored.NextGroupId, restored.NextStreamId).ShouldBe((4, 11));
+    }
+
+    private static byte[] Serialize(TrigramBloom bloom)
+    {
+        var bytes = new byte[bloom.ByteSize];
+        bloom.WriteTo(bytes);
+        return bytes;
+    }
+}
