@@ -25,9 +25,9 @@ mkdir -p "$data"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 echo "building (Release)..." >&2
-dotnet build bench/metrics/Vigil.Bench/Vigil.Bench.csproj -c Release -v quiet -nologo >/dev/null
+dotnet build bench/Vigil.Bench/Vigil.Bench.csproj -c Release -v quiet -nologo >/dev/null
 dotnet build src/Vigil.Host -c Release -v quiet -nologo >/dev/null
-bench=(dotnet bench/metrics/Vigil.Bench/bin/Release/net10.0/Vigil.Bench.dll)
+bench=(dotnet bench/Vigil.Bench/bin/Release/net10.0/Vigil.Bench.dll)
 vigil=src/Vigil.Host/bin/Release/net10.0/vigil.dll
 
 # --- Data: the slice, placed so its last point is ~now (CloudWatch refuses datapoints over 2 weeks old). -------

@@ -1,6 +1,7 @@
 using Vigil.Bench;
+using Vigil.Bench.Logs;
 
-// Subcommands: ingest-engine, ingest-http, query. Each prints one result line and then a one-line JSON summary.
+// Subcommands: ingest-engine, ingest-http, query (metrics); logs-ingest-engine, logs-query-engine (logs). Each prints one result line and then a one-line JSON summary.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine(BenchArgs.Usage);
@@ -14,6 +15,8 @@ try
         "ingest-engine" => await EngineIngest.RunAsync(options).ConfigureAwait(false),
         "ingest-http" => await HttpIngest.RunAsync(options).ConfigureAwait(false),
         "query" => await QueryBench.RunAsync(options).ConfigureAwait(false),
+        "logs-ingest-engine" => await LogEngineIngest.RunAsync(options).ConfigureAwait(false),
+        "logs-query-engine" => await LogEngineQuery.RunAsync(options).ConfigureAwait(false),
         _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),
     };
 }
