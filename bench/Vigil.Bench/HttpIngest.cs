@@ -21,14 +21,20 @@ internal static class HttpIngest
         var endpoint = new Uri(args.Get("endpoint"));
         var input = args.Get("input");
         var protocol = args.Get("protocol", "json");
-        if (protocol is not ("json" or "query"))
+        if (protocol is not ("json" or "query" or "logs"))
         {
-            throw new ArgumentException($"--protocol must be json or query, got '{protocol}'");
+            throw new ArgumentException($"--protocol must be json, query or logs, got '{protocol}'");
         }
         var conns = args.GetInt("conns", 4);
         var preloadMax = (long)(args.GetDouble("preload-max-gb", 8) * (1L << 30));
-        using var client = new SignedClient(endpoint, conns, args.Get("access-key"), args.Get("secret"), args.Get("region", "us-east-1"));
-        var target = protocol == "json" ? "PutMetricData" : null;
+        using var client = protocol == "logs"
+            ? SignedClient.ForLogs(endpoint, conns, args.Get("access-key"), args.Get("secret"), args.Get("region", "us-east-1"))
+            : new SignedClient(endpoint, conns, args.Get("access-key"), args.Get("secret"), args.Get("region", "us-east-1"));
+        var target = protocol switch { "json" => "PutMetricData", "logs" => "PutLogEvents", _ => null };
+        if (protocol == "logs")
+        {
+            await Logs.LogTargets.CreateAsync(client, input).ConfigureAwait(false);
+        }
 
         // Query bodies are ~1.8x their JSON; the estimate only decides between preloading and streaming.
         var inputBytes = new FileInfo(input).Length;
@@ -88,7 +94,12 @@ internal static class HttpIngest
             using var file = new BodyFile(input);
             while (file.TryRead(out var line))
             {
-                var body = protocol == "json" ? new Body(BodyFile.RewriteNamespace(line), CountDatums(line)) : QueryEncode(line);
+                var body = protocol switch
+                {
+                    "json" => new Body(BodyFile.RewriteNamespace(line), Count(line, "\"MetricName\""u8)),
+                    "logs" => new Body(line.ToArray(), Count(line, "\"timestamp\""u8)),
+                    _ => QueryEncode(line),
+                };
                 while (!queue.TryWrite(body))
                 {
                     if (preloaded || !queue.WaitToWriteAsync().AsTask().GetAwaiter().GetResult())
@@ -145,9 +156,8 @@ internal static class HttpIngest
         return result;
     }
 
-    private static int CountDatums(ReadOnlySpan<byte> body)
+    private static int Count(ReadOnlySpan<byte> body, ReadOnlySpan<byte> key)
     {
-        ReadOnlySpan<byte> key = "\"MetricName\""u8;
         var count = 0;
         for (var at = body.IndexOf(key); at >= 0; at = body.IndexOf(key))
         {

@@ -4,8 +4,9 @@ using Vigil.Protocol.SigV4;
 namespace Vigil.Bench;
 
 /// <summary>
-/// CloudWatch calls over keep-alive HTTP/1.1, each signed afresh with <see cref="SigV4Signer"/> (service
-/// "monitoring", headers host, content-type, x-amz-date and x-amz-target for JSON) as botocore signs them.
+/// AWS calls over keep-alive HTTP/1.1, each signed afresh with <see cref="SigV4Signer"/> (headers host, content-type,
+/// x-amz-date and x-amz-target for JSON) as botocore signs them: CloudWatch ("monitoring", JSON 1.0 or awsQuery) by
+/// default, CloudWatch Logs ("logs", JSON 1.1) with <see cref="ForLogs"/>.
 /// </summary>
 internal sealed class SignedClient : IDisposable
 {
@@ -19,9 +20,16 @@ internal sealed class SignedClient : IDisposable
     private readonly string _accessKey;
     private readonly string _secret;
     private readonly string _region;
+    private readonly string _service;
+    private readonly string _jsonContentType;
+    private readonly string _targetPrefix;
 
-    public SignedClient(Uri endpoint, int connections, string accessKey, string secret, string region)
+    public SignedClient(Uri endpoint, int connections, string accessKey, string secret, string region,
+        string service = "monitoring", string jsonContentType = JsonContentType, string targetPrefix = TargetPrefix)
     {
+        _service = service;
+        _jsonContentType = jsonContentType;
+        _targetPrefix = targetPrefix;
         _endpoint = endpoint;
         _host = endpoint.IsDefaultPort ? endpoint.Host : endpoint.Authority;
         _accessKey = accessKey;
@@ -41,7 +49,7 @@ internal sealed class SignedClient : IDisposable
     /// <summary>Sends one call; <paramref name="target"/> is the JSON operation name, or null for an awsQuery form body.</summary>
     public async Task<(HttpStatusCode Status, byte[] Body)> SendAsync(byte[] body, string? target, CancellationToken ct = default)
     {
-        var contentType = target is null ? QueryContentType : JsonContentType;
+        var contentType = target is null ? QueryContentType : _jsonContentType;
         var headers = new Dictionary<string, string>(4, StringComparer.OrdinalIgnoreCase)
         {
             ["Host"] = _host,
@@ -49,9 +57,9 @@ internal sealed class SignedClient : IDisposable
         };
         if (target is not null)
         {
-            headers["X-Amz-Target"] = TargetPrefix + target;
+            headers["X-Amz-Target"] = _targetPrefix + target;
         }
-        SigV4Signer.Sign("POST", _endpoint.AbsolutePath, "", headers, body, _accessKey, _secret, _region, "monitoring", DateTimeOffset.UtcNow);
+        SigV4Signer.Sign("POST", _endpoint.AbsolutePath, "", headers, body, _accessKey, _secret, _region, _service, DateTimeOffset.UtcNow);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Version = HttpVersion.Version11, Content = new ByteArrayContent(body) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
@@ -65,6 +73,9 @@ internal sealed class SignedClient : IDisposable
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
         return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false));
     }
+
+    public static SignedClient ForLogs(Uri endpoint, int connections, string accessKey, string secret, string region) =>
+        new(endpoint, connections, accessKey, secret, region, "logs", "application/x-amz-json-1.1", "Logs_20140328.");
 
     public void Dispose() => _http.Dispose();
 }

@@ -1,15 +1,12 @@
 using System.Buffers.Binary;
 using Vigil.Logs.Engine.Catalog;
 using Vigil.Logs.Engine.Encoding;
-using Vigil.Logs.Model;
 
 namespace Vigil.Logs.Engine;
 
 /// <summary>Appending events: one WAL record per PutLogEvents batch (docs/formats/log-store.md, "Events record").</summary>
 public sealed partial class LogStore
 {
-    private const int EventsHeaderSize = 28;
-
     /// <summary>AWS counts each event as its UTF-8 message plus this many bytes, for batch limits and stored bytes.</summary>
     public const int EventOverheadBytes = 26;
 
@@ -18,10 +15,13 @@ public sealed partial class LogStore
     /// they are durable. Throws <see cref="LogStoreException"/> when the group or stream does not exist; then
     /// nothing is stored.
     /// </summary>
-    public async ValueTask<AppendResult> AppendAsync(LogGroupKey key, string streamName, IReadOnlyList<(long Timestamp, string Message)> events, CancellationToken cancellationToken = default)
+    public ValueTask<AppendResult> AppendAsync(LogGroupKey key, string streamName, IReadOnlyList<(long Timestamp, string Message)> events, CancellationToken cancellationToken = default) =>
+        AppendAsync(key, streamName, LogEventBatch.From(events), cancellationToken);
+
+    /// <inheritdoc cref="AppendAsync(LogGroupKey, string, IReadOnlyList{ValueTuple{long, string}}, CancellationToken)"/>
+    public async ValueTask<AppendResult> AppendAsync(LogGroupKey key, string streamName, LogEventBatch events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var payload = EncodeEvents(events);
         ValueTask<long> append;
         long ingestionTime;
         lock (_lock)
@@ -29,52 +29,19 @@ public sealed partial class LogStore
             var group = RequireGroup(key);
             var stream = RequireStream(group, streamName);
             ingestionTime = Now();
-            var header = payload.AsSpan(0, EventsHeaderSize);
-            BinaryPrimitives.WriteInt32LittleEndian(header, group.Id);
-            BinaryPrimitives.WriteInt32LittleEndian(header[4..], stream.Id);
-            BinaryPrimitives.WriteInt64LittleEndian(header[8..], ingestionTime);
-            BinaryPrimitives.WriteInt64LittleEndian(header[16..], _nextSeq);
+            events.WriteHeader(group.Id, stream.Id, ingestionTime, _nextSeq);
+            var payload = events.Payload;
             ApplyEvents(payload);
             append = _wal.AppendAsync(EventsRecord, payload, cancellationToken);
         }
 
         await append.ConfigureAwait(false);
-        if (Appended is { } appended && events.Count > 0)
+        if (events.Count > 0)
         {
-            var published = new IngestedLogEvent[events.Count];
-            for (var i = 0; i < published.Length; i++)
-            {
-                published[i] = new IngestedLogEvent(events[i].Timestamp, ingestionTime, events[i].Message);
-            }
-
-            appended(key, streamName, published);
+            Appended?.Invoke(key, streamName, events, ingestionTime);
         }
 
         return new AppendResult(events.Count, ingestionTime);
-    }
-
-    private static byte[] EncodeEvents(IReadOnlyList<(long Timestamp, string Message)> events)
-    {
-        var size = EventsHeaderSize;
-        foreach (var (_, message) in events)
-        {
-            size += 20 + System.Text.Encoding.UTF8.GetByteCount(message);
-        }
-
-        var buffer = new byte[size];
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(24), events.Count);
-        var at = EventsHeaderSize;
-        long previous = 0;
-        foreach (var (timestamp, message) in events)
-        {
-            at += Varint.Write(buffer.AsSpan(at), (ulong)(((timestamp - previous) << 1) ^ ((timestamp - previous) >> 63)));
-            previous = timestamp;
-            var length = System.Text.Encoding.UTF8.GetByteCount(message);
-            at += Varint.Write(buffer.AsSpan(at), (ulong)length);
-            at += System.Text.Encoding.UTF8.GetBytes(message, buffer.AsSpan(at));
-        }
-
-        return buffer[..at];
     }
 
     /// <summary>Applies an events record to its group's head and stream (live under the lock, or on replay).</summary>
@@ -104,7 +71,7 @@ public sealed partial class LogStore
             _headStartedAt = Environment.TickCount64;
         }
 
-        var r = new VarintReader(payload[EventsHeaderSize..]);
+        var r = new VarintReader(payload[LogEventBatch.HeaderSize..]);
         long timestamp = 0, first = long.MaxValue, last = long.MinValue, bytes = 0;
         for (var i = 0; i < count; i++)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Vigil.Logs.Engine.Catalog;
-using Vigil.Logs.Model;
 using Vigil.Storage.Blocks;
 using Vigil.Storage.Manifest;
 using Vigil.Storage.Wal;
@@ -54,8 +53,11 @@ public sealed partial class LogStore : IAsyncDisposable
         _manifest = manifest;
     }
 
-    /// <summary>Called after each acknowledged append (live tail); must not block.</summary>
-    public Action<LogGroupKey, string, IReadOnlyList<IngestedLogEvent>>? Appended { get; set; }
+    /// <summary>
+    /// Called after each acknowledged append with the group, stream, events and their ingestion time (live tail);
+    /// must not block. <see cref="LogEventBatch.Decode"/> turns the events into strings when someone wants them.
+    /// </summary>
+    public Action<LogGroupKey, string, LogEventBatch, long>? Appended { get; set; }
 
     public TimeProvider Clock => _options.Clock;
     public WalRecoveryReport Recovery => _wal.Recovery;
