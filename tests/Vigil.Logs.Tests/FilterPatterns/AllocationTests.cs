@@ -1,0 +1,24 @@
+using Vigil.Logs.FilterPatterns;
+
+namespace Vigil.Logs.Tests.FilterPatterns;
+
+/// <summary>Matches runs per log line on the scan path: term and space-delimited patterns must not allocate.</summary>
+public sealed class AllocationTests
+{
+    [Theory]
+    [InlineData("ERROR \"payment declined\" -x", "ERROR 12 payment declined for order 7")]
+    [InlineData("?WARN ?ERROR", "ERROR 12 payment declined for order 7")]
+    [InlineData("[level = ERROR, n > 10, ..., order = 7]", "ERROR 12 payment declined for order 7")]
+    [InlineData("[level, ..., word = *declined, rest]", "ERROR 12 \"payment declined\" [for order] 7")]
+    public void Matching_does_not_allocate(string pattern, string message)
+    {
+        var compiled = FilterPattern.Parse(pattern);
+        compiled.Matches(message).ShouldBeTrue(); // warm up (JIT, tiering)
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            compiled.Matches(message);
+        }
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+    }
+}
