@@ -17,7 +17,8 @@ public abstract class EventStreamReply
     /// <summary>The output record without its event-stream member; null sends an empty initial-response.</summary>
     public object? InitialOutput { get; }
 
-    internal abstract IAsyncEnumerable<object> Events { get; }
+    /// <summary>The events, each an instance of the stream union; enumerate once.</summary>
+    public abstract IAsyncEnumerable<object> Events { get; }
 
     /// <summary>The output member whose shape is the event-stream union (set at registration).</summary>
     internal Member StreamMember { get; set; } = null!;
@@ -32,5 +33,5 @@ public sealed class EventStreamReply<TEvent>(IAsyncEnumerable<TEvent> events, ob
     where TEvent : class
 {
     // IAsyncEnumerable<T> is covariant, so a stream of records is a stream of objects without a copy.
-    internal override IAsyncEnumerable<object> Events => events;
+    public override IAsyncEnumerable<object> Events => events;
 }
