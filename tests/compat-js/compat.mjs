@@ -144,4 +144,11 @@ try {
     requestId: e.$metadata?.requestId ?? null,
   });
 }
-console.log(JSON.stringify(out));
+if (streamUntil !== undefined) {
+  // Leaving the loop does not close the response body; destroying the client closes its sockets, which ends the
+  // session on the server as a user's Ctrl+C would. Exit once stdout has drained (pipes are written asynchronously).
+  client.destroy();
+  process.stdout.write(JSON.stringify(out) + "\n", () => process.exit(0));
+} else {
+  console.log(JSON.stringify(out));
+}
