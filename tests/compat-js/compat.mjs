@@ -1,6 +1,6 @@
 // Calls one AWS operation with the AWS SDK for JavaScript v3 and prints, as one JSON object, what a user would see.
 //
-// usage: node compat.mjs SERVICE OPERATION [--cbor] [--params JSON]
+// usage: node compat.mjs SERVICE OPERATION [--cbor] [--params JSON] [--stream-until TEXT [--seconds N] [--no-host-prefix]]
 //   SERVICE: sts | cloudwatch | logs; OPERATION: the command name without "Command" (GetCallerIdentity, ListMetrics,
 //   DescribeLogGroups), sent with the input in --params (a JSON object; none by default). Members named Timestamp,
 //   StartTime or EndTime are given to the SDK as Date objects, as a program would. --cbor puts CloudWatch on the SDK's Smithy RPCv2 CBOR protocol
@@ -8,9 +8,17 @@
 // The endpoint comes from VIGIL_ENDPOINT; keys and region from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
 // AWS_DEFAULT_REGION. Retries are off. The tests in tests/Vigil.Compat.Tests/JsSdk run this script.
 //
+// Operations whose output is an event stream (StartLiveTail): with --stream-until, events are read until one whose JSON
+// holds TEXT (then the stream is closed, as a user ends a session), the stream ends or N seconds (default 30) pass;
+// they are printed as result.events, a stream error as result.streamError. --no-host-prefix sets disableHostPrefix;
+// without it the SDK's "stream-" host prefix is kept and the prefixed host is resolved to the endpoint's address in
+// this process (no DNS here knows it).
+//
 // Output: {"ok": true, "result": ..., "metadata": {httpStatusCode, requestId}, "wire": ..., "versions": ...} or, when
 // the SDK threw, {"ok": false, "name": e.name, "Code": e.Code, "httpStatusCode": e.$metadata.httpStatusCode, ...}.
 import { readFileSync } from "node:fs";
+import { lookup } from "node:dns";
+import http from "node:http";
 import { AwsSmithyRpcV2CborProtocol } from "@aws-sdk/core/protocols";
 
 const services = {
@@ -32,8 +40,15 @@ const withDates = (v) =>
   : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, dateMembers.has(k) && typeof x === "string" ? new Date(x) : withDates(x)]))
   : v;
 params = withDates(params);
+const option = (name) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args.splice(at, 2)[1] : undefined;
+};
+const streamUntil = option("--stream-until");
+const streamSeconds = Number(option("--seconds") ?? 30);
+const noHostPrefix = args.includes("--no-host-prefix");
 const cbor = args.includes("--cbor");
-const [serviceName, operation] = args.filter((a) => a !== "--cbor");
+const [serviceName, operation] = args.filter((a) => a !== "--cbor" && a !== "--no-host-prefix");
 const service = services[serviceName];
 if (!service || !operation) {
   console.error("usage: node compat.mjs sts|cloudwatch|logs OPERATION [--cbor]");
@@ -61,6 +76,14 @@ if (cbor) {
   config.protocol = AwsSmithyRpcV2CborProtocol;
   config.protocolSettings = { defaultNamespace: "com.amazonaws.cloudwatch", awsQueryCompatible: true };
 }
+if (noHostPrefix) {
+  config.disableHostPrefix = true;
+} else if (streamUntil !== undefined) {
+  const endpointHost = new URL(process.env.VIGIL_ENDPOINT).hostname;
+  const toEndpoint = (host, options, callback) => lookup(host !== endpointHost && host.endsWith(endpointHost) ? endpointHost : host, options, callback);
+  const { NodeHttpHandler } = await import("@smithy/node-http-handler");
+  config.requestHandler = new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, lookup: toEndpoint }) });
+}
 const client = new sdk[service.client](config);
 
 // What went on the wire: the request headers after serialization and signing.
@@ -75,6 +98,7 @@ client.middlewareStack.add(
       content_type: header("content-type"),
       smithy_protocol: header("smithy-protocol"),
       x_amz_target: header("x-amz-target"),
+      host: header("host") ?? request.hostname,
     });
     return next(input);
   },
@@ -90,6 +114,21 @@ const out = {
 
 try {
   const { $metadata, ...result } = await client.send(new Command(params));
+  if (streamUntil !== undefined) {
+    const key = Object.keys(result).find((k) => typeof result[k]?.[Symbol.asyncIterator] === "function");
+    const events = [];
+    const deadline = Date.now() + streamSeconds * 1000;
+    try {
+      for await (const event of result[key]) {
+        events.push(event);
+        if (JSON.stringify(event).includes(streamUntil) || Date.now() > deadline) break;
+      }
+    } catch (e) {
+      result.streamError = { name: e.name ?? null, message: e.message ?? null };
+    }
+    result[key] = undefined;
+    result.events = events;
+  }
   Object.assign(out, { ok: true, result, metadata: { httpStatusCode: $metadata.httpStatusCode, requestId: $metadata.requestId ?? null } });
 } catch (e) {
   Object.assign(out, {
@@ -105,4 +144,11 @@ try {
     requestId: e.$metadata?.requestId ?? null,
   });
 }
-console.log(JSON.stringify(out));
+if (streamUntil !== undefined) {
+  // Leaving the loop does not close the response body; destroying the client closes its sockets, which ends the
+  // session on the server as a user's Ctrl+C would. Exit once stdout has drained (pipes are written asynchronously).
+  client.destroy();
+  process.stdout.write(JSON.stringify(out) + "\n", () => process.exit(0));
+} else {
+  console.log(JSON.stringify(out));
+}

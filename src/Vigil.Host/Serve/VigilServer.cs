@@ -11,6 +11,7 @@ using Vigil.Audit.Engine;
 using Vigil.Host.Settings;
 using Vigil.Identity.Api;
 using Vigil.Identity.Credentials;
+using Vigil.Logs.LiveTail;
 using Vigil.Metrics.Api;
 using Vigil.Metrics.Engine;
 using Vigil.Protocol.Gateway;
@@ -29,11 +30,12 @@ public sealed class VigilServer : IAsyncDisposable
     private readonly AuditLog _audit;
     private int _disposed;
 
-    private VigilServer(WebApplication app, AuditLog audit, MetricStore metrics, ControlPlaneStore controlPlane, VigilSettings settings)
+    private VigilServer(WebApplication app, AuditLog audit, MetricStore metrics, LiveTailHub liveTail, ControlPlaneStore controlPlane, VigilSettings settings)
     {
         _app = app;
         _audit = audit;
         Metrics = metrics;
+        LiveTail = liveTail;
         ControlPlane = controlPlane;
         Settings = settings;
     }
@@ -43,6 +45,9 @@ public sealed class VigilServer : IAsyncDisposable
 
     /// <summary>The metric engine behind the CloudWatch metric APIs.</summary>
     public MetricStore Metrics { get; }
+
+    /// <summary>Live Tail sessions; the log engine publishes every durable append here.</summary>
+    public LiveTailHub LiveTail { get; }
 
     public VigilSettings Settings { get; }
     public int Port { get; private set; }
@@ -73,6 +78,8 @@ public sealed class VigilServer : IAsyncDisposable
         var handlers = new OperationHandlers();
         GetCallerIdentity.Register(handlers);
         MetricsApi.Register(handlers, metrics);
+        var liveTail = new LiveTailHub();
+        LiveTailWiring.Register(handlers, liveTail);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -113,7 +120,7 @@ public sealed class VigilServer : IAsyncDisposable
             return pipeline.HandleAsync(ctx);
         });
 
-        var server = new VigilServer(app, audit, metrics, controlPlane, settings);
+        var server = new VigilServer(app, audit, metrics, liveTail, controlPlane, settings);
         await app.StartAsync(ct).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Port = new Uri(address).Port;

@@ -14,7 +14,7 @@ namespace Vigil.Protocol.Gateway;
 /// <summary>
 /// The whole life of an AWS call, in order (STYLE.md §8):
 /// read body → detect protocol and service → SigV4 → identity → operation → decode → validate → handler →
-/// encode → durable audit record → send. Any <see cref="AwsServiceException"/> becomes the error envelope of the
+/// encode → durable audit record → send (or, for event-stream operations, stream: <see cref="EventStreamResponder"/>). Any <see cref="AwsServiceException"/> becomes the error envelope of the
 /// client's protocol; anything else is logged and answered as InternalFailure, never a stack trace.
 /// </summary>
 public sealed class GatewayPipeline(
@@ -42,6 +42,7 @@ public sealed class GatewayPipeline(
         object? input = null;
         object? output = null;
         AwsServiceException? error = null;
+        EventStreamReply? stream = null;
 
         try
         {
@@ -118,7 +119,17 @@ public sealed class GatewayPipeline(
                 output = await handler(context, input, ct).ConfigureAwait(false);
                 input = handlers.AuditInput(op, input);
             }
-            route.Codec.WriteOutput(op, output, requestId, response);
+
+            // 6. Encode: one body, or (event-stream operations) the stream's initial output, sent after the audit.
+            if (output is EventStreamReply reply)
+            {
+                stream = reply;
+                output = reply.InitialOutput;
+            }
+            else
+            {
+                route.Codec.WriteOutput(op, output, requestId, response);
+            }
         }
         catch (AwsServiceException e)
         {
@@ -143,12 +154,14 @@ public sealed class GatewayPipeline(
 
         if (error is not null)
         {
+            stream = null;
             response.Reset();
             var codec = route?.Codec ?? AwsJsonCodec.V1_1;
             codec.WriteError(route?.Service, error, requestId, response);
         }
 
-        // 5. The audit record is durable before the client hears anything: an acknowledged call is always audited.
+        // 7. The audit record is durable before the client hears anything: an acknowledged call is always audited.
+        // A streaming call is recorded once, as it starts (status 200); how its session ends is not audited.
         try
         {
             await audit.RecordAsync(BuildAuditRecord(route, identity, accessKeyId, region, http, requestId, received, input, output, error, response.Status), CancellationToken.None).ConfigureAwait(false);
@@ -158,10 +171,16 @@ public sealed class GatewayPipeline(
 #pragma warning restore CA1031
         {
             logger.LogError(e, "Audit record for {RequestId} could not be written", requestId);
+            stream = null; // never enumerated, so nothing was subscribed
             response.Reset();
             (route?.Codec ?? AwsJsonCodec.V1_1).WriteError(route?.Service, new AwsServiceException("ServiceUnavailable", "The audit log is unavailable; the call was not acknowledged.", 503, senderFault: false), requestId, response);
         }
 
+        if (stream is not null)
+        {
+            await EventStreamResponder.SendAsync(http, route!, stream, requestId, logger).ConfigureAwait(false);
+            return;
+        }
         await SendAsync(http, response, requestId).ConfigureAwait(false);
     }
 

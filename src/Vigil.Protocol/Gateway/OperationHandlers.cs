@@ -53,6 +53,35 @@ public sealed class OperationHandlers
             return null!;
         });
 
+    /// <summary>
+    /// Registers an operation whose output has an event-stream member (StartLiveTail). <paramref name="open"/>
+    /// runs where any handler runs, after decode and validation: whatever it throws before it returns is answered
+    /// as a normal error in the protocol's envelope. Once it returns, the call is audited and the stream starts
+    /// (200, <c>application/vnd.amazon.eventstream</c>); its events are flushed one by one until the sequence
+    /// ends, sends a modelled exception, or the client disconnects (the enumeration is cancelled).
+    /// </summary>
+    public void RegisterStreaming<TInput, TEvent>(ServiceModel service, string operationName,
+        Func<CallContext, TInput, CancellationToken, ValueTask<EventStreamReply<TEvent>>> open)
+        where TInput : class
+        where TEvent : class
+    {
+        var op = service.Operations.TryGetValue(operationName, out var found)
+            ? found
+            : throw new ArgumentException($"{service.ServiceId} has no operation {operationName}.", nameof(operationName));
+        var stream = Array.Find(op.Output?.Members ?? [], m => m.Shape.IsEventStream)
+            ?? throw new ArgumentException($"{operationName}'s output has no event-stream member.", nameof(operationName));
+        if (stream.Shape.Create?.Invoke() is not TEvent)
+        {
+            throw new ArgumentException($"{operationName}'s event stream is not {typeof(TEvent).Name}.", nameof(open));
+        }
+        Register<TInput, EventStreamReply>(service, operationName, async (ctx, input, ct) =>
+        {
+            var reply = await open(ctx, input, ct).ConfigureAwait(false);
+            reply.StreamMember = stream;
+            return reply;
+        });
+    }
+
     public bool TryGet(Operation operation, out OperationHandler handler) => _handlers.TryGetValue(operation, out handler!);
 
     /// <summary>Adds a fast path for one protocol of an operation that already has a (generic) handler.</summary>

@@ -36,9 +36,10 @@ public sealed class GatewayHarness
 
     /// <summary>Sends a request, signed as alice (or with the given key/secret) unless <paramref name="sign"/> is false.</summary>
     public async Task<Response> SendAsync(string method, string path, string query, Dictionary<string, string> headers, byte[] body,
-        string service, bool sign = true, string key = AliceKey, string secret = AliceSecret, DateTimeOffset? signedAt = null)
+        string service, bool sign = true, string key = AliceKey, string secret = AliceSecret, DateTimeOffset? signedAt = null, string host = "127.0.0.1:4566",
+        CancellationToken aborted = default)
     {
-        headers = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase) { ["Host"] = "127.0.0.1:4566" };
+        headers = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase) { ["Host"] = host };
         if (sign)
         {
             SigV4Signer.Sign(method, path, query, headers, body, key, secret, "us-east-1", service, signedAt ?? DateTimeOffset.UtcNow);
@@ -57,14 +58,16 @@ public sealed class GatewayHarness
         }
         ctx.Request.Body = new MemoryStream(body);
         ctx.Request.ContentLength = body.Length;
+        ctx.RequestAborted = aborted;
         var responseBody = new MemoryStream();
         ctx.Response.Body = responseBody;
         await Pipeline.HandleAsync(ctx);
         return new Response(ctx.Response.StatusCode, ctx.Response.Headers, responseBody.ToArray());
     }
 
-    public Task<Response> JsonAsync(string target, string contentType, string json, string service, bool sign = true, string key = AliceKey, string secret = AliceSecret) =>
-        SendAsync("POST", "/", "", new() { ["X-Amz-Target"] = target, ["Content-Type"] = contentType }, Encoding.UTF8.GetBytes(json), service, sign, key, secret);
+    public Task<Response> JsonAsync(string target, string contentType, string json, string service, bool sign = true, string key = AliceKey, string secret = AliceSecret,
+        string host = "127.0.0.1:4566") =>
+        SendAsync("POST", "/", "", new() { ["X-Amz-Target"] = target, ["Content-Type"] = contentType }, Encoding.UTF8.GetBytes(json), service, sign, key, secret, host: host);
 
     public Task<Response> QueryAsync(string form, string service, bool sign = true, string key = AliceKey, string secret = AliceSecret) =>
         SendAsync("POST", "/", "", new() { ["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8" }, Encoding.UTF8.GetBytes(form), service, sign, key, secret);
