@@ -40,7 +40,10 @@ internal sealed class LogBlock : IDisposable
     public IReadOnlyList<ChunkInfo> Chunks { get; }
     public IReadOnlyList<string> Fields { get; }
 
-    /// <summary>Writes the events of <paramref name="view"/> whose streams are still live as a block; null when none are.</summary>
+    /// <summary>
+    /// Writes the events of <paramref name="view"/> whose streams are still live as a block; null when none are.
+    /// Events are cut into chunks in (timestamp, seq) order, so chunks cover consecutive time ranges.
+    /// </summary>
     public static string? Write(string directory, string fileName, HeadView view, Func<int, bool> liveStream, LogStoreOptions options)
     {
         var order = new List<int>(view.Count);
@@ -76,12 +79,27 @@ internal sealed class LogBlock : IDisposable
                 end++;
             }
 
+            // Within a chunk the order is free (reads sort by position): JSON events before text, then by stream and
+            // arrival, puts alike messages together and makes the seq and ingestion-time deltas tiny.
             var slice = indices.AsSpan(start, end - start);
+            slice.Sort((a, b) =>
+            {
+                var c = IsJson(view.Message(a)).CompareTo(IsJson(view.Message(b)));
+                c = c != 0 ? -c : view.Stream(a).CompareTo(view.Stream(b));
+                return c != 0 ? c : view.Seq(a).CompareTo(view.Seq(b));
+            });
+            var (lo, hi) = (long.MaxValue, long.MinValue);
+            foreach (var i in slice)
+            {
+                lo = Math.Min(lo, view.Timestamp(i));
+                hi = Math.Max(hi, view.Timestamp(i));
+            }
+
             var bloom = TrigramBloom.Build(new Reordered(view, indices), start, end - start);
             writer.AddSection((uint)(chunks + 1), ChunkCodec.Encode(view, slice, options.CompressionQuality));
             Varint.Write(chunkMeta, (ulong)slice.Length);
-            Varint.WriteSigned(chunkMeta, view.Timestamp(slice[0]));
-            Varint.WriteSigned(chunkMeta, view.Timestamp(slice[^1]));
+            Varint.WriteSigned(chunkMeta, lo);
+            Varint.WriteSigned(chunkMeta, hi);
             Varint.Write(chunkMeta, (ulong)bytes);
             Varint.Write(chunkMeta, (ulong)bloom.ByteSize);
             bloom.WriteTo(chunkMeta.GetSpan(bloom.ByteSize));
@@ -164,6 +182,8 @@ internal sealed class LogBlock : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    private static bool IsJson(ReadOnlySpan<byte> message) => !message.IsEmpty && message[0] == (byte)'{';
 
     /// <summary>The head's events in block order, so the Bloom filter sees exactly a chunk's messages.</summary>
     private sealed class Reordered(HeadView view, int[] order) : IEventColumns

@@ -51,12 +51,14 @@ public sealed partial class LogStore
             }
 
             var markerLsn = await marker.ConfigureAwait(false);
-            var written = new List<LogBlock>();
-            foreach (var (groupId, head) in frozen)
+            // Groups seal in parallel: compression is the checkpoint's cost, and it is independent per group.
+            var written = new System.Collections.Concurrent.ConcurrentBag<LogBlock>();
+            Parallel.ForEach(frozen, new ParallelOptions { CancellationToken = cancellationToken }, entry =>
             {
+                var (groupId, head) = entry;
                 if (!liveStreams.TryGetValue(groupId, out var streams))
                 {
-                    continue;
+                    return;
                 }
 
                 var name = string.Create(CultureInfo.InvariantCulture, $"g{groupId:D8}-{markerLsn:D20}.lblk");
@@ -64,14 +66,14 @@ public sealed partial class LogStore
                 {
                     written.Add(LogBlock.Open(path));
                 }
-            }
+            });
 
             var snapshotName = $"catalog-{markerLsn:D20}.snap";
             WriteSnapshotFile(snapshotName, catalog);
             List<LogBlock> blocks;
             lock (_lock)
             {
-                blocks = [.. _blocks, .. written];
+                blocks = [.. _blocks, .. written.OrderBy(b => b.FileName, StringComparer.Ordinal)];
             }
 
             var previousSnapshot = _manifest.Current.Properties.GetValueOrDefault(CatalogProperty);

@@ -15,7 +15,7 @@ public sealed class LogStoreOptions
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Raw message bytes per block chunk: the unit of decompression, time pruning and Bloom filtering.</summary>
-    public int ChunkBytes { get; init; } = 2 * 1024 * 1024;
+    public int ChunkBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>Brotli quality for chunks (0–11): 5 gives ~40 bytes per typical 200-byte line at ~30 MB/s.</summary>
     public int CompressionQuality { get; init; } = 5;

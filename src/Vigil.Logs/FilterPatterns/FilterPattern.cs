@@ -42,6 +42,20 @@ public sealed class FilterPattern
         {
             throw new FilterPatternException($"a filter pattern can be at most {MaxLength} characters", MaxLength);
         }
+        // A lone surrogate cannot come from UTF-8 on the wire (only from a JSON \uD800 escape) and has no UTF-8 form
+        // to compare with; refuse it here rather than deep inside a matcher.
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                throw new FilterPatternException("a filter pattern cannot contain an unpaired surrogate character", i);
+            }
+        }
+
         var reader = new PatternReader(text);
         reader.SkipWhitespace();
         MessageMatcher? matcher;

@@ -6,11 +6,14 @@ namespace Vigil.Logs.Engine.Encoding;
 /// <summary>
 /// A Bloom filter over every 3-byte window of a chunk's messages. A substring of three bytes or more can only occur
 /// in the chunk if all its windows are in the filter, so a search for a phrase or term skips chunks that lack one;
-/// shorter substrings always pass. Sized at about 8 bits per distinct window, two probes (≈ 5 % false positives per
-/// window, far less for a whole phrase).
+/// shorter substrings always pass. Sized at about 4 bits per distinct window with one probe (≈ 22 % false positives
+/// per window, so a phrase of n windows passes a chunk that lacks it with about 0.22^n).
 /// </summary>
 internal sealed class TrigramBloom
 {
+    private const int ScratchBits = 1 << 22;
+    private const int BitsPerWindow = 4;
+
     private readonly ulong[] _bits;
     private readonly int _mask;
 
@@ -24,24 +27,44 @@ internal sealed class TrigramBloom
 
     public static TrigramBloom Build(IEventColumns events, int from, int count)
     {
-        var distinct = new HashSet<uint>();
+        // Set bits in a large scratch filter first (no set of windows: chunks have millions of them), estimate the
+        // distinct windows from its fill, then fold it down: with a power-of-two size and a masked hash, OR-ing the
+        // halves of a filter gives exactly the filter of half the size.
+        var scratch = new ulong[ScratchBits / 64];
+        const int mask = ScratchBits - 1;
         for (var i = from; i < from + count; i++)
         {
             var m = events.Message(i);
             for (var j = 0; j + 3 <= m.Length; j++)
             {
-                distinct.Add(Window(m, j));
+                var h = Probe(Window(m, j)) & mask;
+                scratch[h >> 6] |= 1UL << h;
             }
         }
 
-        var words = (int)Math.Max(1, BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, distinct.Count * 8)) / 64);
-        var bloom = new TrigramBloom(new ulong[words]);
-        foreach (var w in distinct)
+        long set = 0;
+        foreach (var word in scratch)
         {
-            bloom.Add(w);
+            set += BitOperations.PopCount(word);
         }
 
-        return bloom;
+        // Fill f = 1 - e^(-n/m) gives n = -m ln(1 - f); the target is about BitsPerWindow bits per distinct window.
+        var fill = Math.Min(set / (double)ScratchBits, 0.999);
+        var distinct = -ScratchBits * Math.Log(1 - fill);
+        var bits = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, distinct * BitsPerWindow)), 64, ScratchBits);
+        var words = scratch.AsSpan();
+        while (words.Length * 64 > bits)
+        {
+            var half = words.Length / 2;
+            for (var i = 0; i < half; i++)
+            {
+                words[i] |= words[half + i];
+            }
+
+            words = words[..half];
+        }
+
+        return new TrigramBloom(words.ToArray());
     }
 
     public static TrigramBloom Read(ReadOnlySpan<byte> bytes)
@@ -68,9 +91,8 @@ internal sealed class TrigramBloom
     {
         for (var j = 0; j + 3 <= needle.Length; j++)
         {
-            var w = Window(needle, j);
-            var (a, b) = Probes(w);
-            if ((_bits[a >> 6] & (1UL << a)) == 0 || (_bits[b >> 6] & (1UL << b)) == 0)
+            var h = Probe(Window(needle, j)) & _mask;
+            if ((_bits[h >> 6] & (1UL << h)) == 0)
             {
                 return false;
             }
@@ -79,20 +101,7 @@ internal sealed class TrigramBloom
         return true;
     }
 
-    private void Add(uint window)
-    {
-        var (a, b) = Probes(window);
-        _bits[a >> 6] |= 1UL << a;
-        _bits[b >> 6] |= 1UL << b;
-    }
-
     private static uint Window(ReadOnlySpan<byte> s, int j) => s[j] | ((uint)s[j + 1] << 8) | ((uint)s[j + 2] << 16);
 
-    private (int A, int B) Probes(uint window)
-    {
-        // Two independent multiplicative hashes of the 24-bit window.
-        var h1 = (int)((window * 0x9E3779B97F4A7C15UL) >> 32) & _mask;
-        var h2 = (int)((window * 0xC2B2AE3D27D4EB4FUL) >> 32) & _mask;
-        return (h1, h2);
-    }
+    private static int Probe(uint window) => (int)((window * 0x9E3779B97F4A7C15UL) >> 40);
 }
