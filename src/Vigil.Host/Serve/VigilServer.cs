@@ -11,6 +11,8 @@ using Vigil.Audit.Engine;
 using Vigil.Host.Settings;
 using Vigil.Identity.Api;
 using Vigil.Identity.Credentials;
+using Vigil.Logs.Api;
+using Vigil.Logs.Engine;
 using Vigil.Metrics.Api;
 using Vigil.Metrics.Engine;
 using Vigil.Protocol.Gateway;
@@ -29,11 +31,12 @@ public sealed class VigilServer : IAsyncDisposable
     private readonly AuditLog _audit;
     private int _disposed;
 
-    private VigilServer(WebApplication app, AuditLog audit, MetricStore metrics, ControlPlaneStore controlPlane, VigilSettings settings)
+    private VigilServer(WebApplication app, AuditLog audit, MetricStore metrics, LogStore logs, ControlPlaneStore controlPlane, VigilSettings settings)
     {
         _app = app;
         _audit = audit;
         Metrics = metrics;
+        Logs = logs;
         ControlPlane = controlPlane;
         Settings = settings;
     }
@@ -43,6 +46,9 @@ public sealed class VigilServer : IAsyncDisposable
 
     /// <summary>The metric engine behind the CloudWatch metric APIs.</summary>
     public MetricStore Metrics { get; }
+
+    /// <summary>The log engine behind the CloudWatch Logs APIs.</summary>
+    public LogStore Logs { get; }
 
     public VigilSettings Settings { get; }
     public int Port { get; private set; }
@@ -69,10 +75,16 @@ public sealed class VigilServer : IAsyncDisposable
             Directory = Path.Combine(settings.DataDir, "metrics"),
             Sync = settings.Fsync ? SyncMode.Fsync : SyncMode.None,
         });
+        var logs = LogStore.Open(new LogStoreOptions
+        {
+            Directory = Path.Combine(settings.DataDir, "logs"),
+            Sync = settings.Fsync ? SyncMode.Fsync : SyncMode.None,
+        });
 
         var handlers = new OperationHandlers();
         GetCallerIdentity.Register(handlers);
         MetricsApi.Register(handlers, metrics);
+        LogsApi.Register(handlers, logs);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -113,7 +125,7 @@ public sealed class VigilServer : IAsyncDisposable
             return pipeline.HandleAsync(ctx);
         });
 
-        var server = new VigilServer(app, audit, metrics, controlPlane, settings);
+        var server = new VigilServer(app, audit, metrics, logs, controlPlane, settings);
         await app.StartAsync(ct).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Port = new Uri(address).Port;
@@ -169,6 +181,7 @@ public sealed class VigilServer : IAsyncDisposable
             await _app.DisposeAsync().ConfigureAwait(false);
             await _audit.DisposeAsync().ConfigureAwait(false);
             await Metrics.DisposeAsync().ConfigureAwait(false);
+            await Logs.DisposeAsync().ConfigureAwait(false);
             ControlPlane.Dispose();
         }
     }

@@ -1,0 +1,40 @@
+using Vigil.Logs.Engine;
+using Vigil.Protocol.Gateway;
+using Vigil.Protocol.Shapes.Logs;
+
+namespace Vigil.Logs.Api;
+
+/// <summary>The CloudWatch Logs operations, registered with the gateway over one <see cref="LogStore"/>.</summary>
+public static class LogsApi
+{
+    public static void Register(OperationHandlers handlers, LogStore store)
+    {
+        ArgumentNullException.ThrowIfNull(handlers);
+        var service = LogsModel.Service;
+        // CloudWatch Logs reports model constraint failures ("1 validation error detected: …") as InvalidParameterException.
+        handlers.RegisterValidationError(service, "InvalidParameterException");
+
+        var groups = new LogGroupsHandler(store);
+        handlers.Register<CreateLogGroupRequest>(service, "CreateLogGroup", groups.CreateLogGroupAsync);
+        handlers.Register<DeleteLogGroupRequest>(service, "DeleteLogGroup", groups.DeleteLogGroupAsync);
+        handlers.Register<PutRetentionPolicyRequest>(service, "PutRetentionPolicy", groups.PutRetentionPolicyAsync);
+        handlers.Register<DeleteRetentionPolicyRequest>(service, "DeleteRetentionPolicy", groups.DeleteRetentionPolicyAsync);
+        handlers.Register<AssociateKmsKeyRequest>(service, "AssociateKmsKey", groups.AssociateKmsKeyAsync);
+        handlers.Register<DisassociateKmsKeyRequest>(service, "DisassociateKmsKey", groups.DisassociateKmsKeyAsync);
+        handlers.Register<PutLogGroupDeletionProtectionRequest>(service, "PutLogGroupDeletionProtection", groups.PutLogGroupDeletionProtectionAsync);
+        handlers.Register<DescribeLogGroupsRequest, DescribeLogGroupsResponse>(service, "DescribeLogGroups", new DescribeLogGroupsHandler(store).HandleAsync);
+
+        var tags = new TagsHandler(store);
+        handlers.Register<TagResourceRequest>(service, "TagResource", tags.TagResourceAsync);
+        handlers.Register<UntagResourceRequest>(service, "UntagResource", tags.UntagResourceAsync);
+        handlers.Register<ListTagsForResourceRequest, ListTagsForResourceResponse>(service, "ListTagsForResource", tags.ListTagsForResourceAsync);
+        handlers.Register<TagLogGroupRequest>(service, "TagLogGroup", tags.TagLogGroupAsync);
+        handlers.Register<UntagLogGroupRequest>(service, "UntagLogGroup", tags.UntagLogGroupAsync);
+        handlers.Register<ListTagsLogGroupRequest, ListTagsLogGroupResponse>(service, "ListTagsLogGroup", tags.ListTagsLogGroupAsync);
+
+        var streams = new LogStreamsHandler(store);
+        handlers.Register<CreateLogStreamRequest>(service, "CreateLogStream", streams.CreateLogStreamAsync);
+        handlers.Register<DeleteLogStreamRequest>(service, "DeleteLogStream", streams.DeleteLogStreamAsync);
+        handlers.Register<DescribeLogStreamsRequest, DescribeLogStreamsResponse>(service, "DescribeLogStreams", streams.DescribeLogStreamsAsync);
+    }
+}
