@@ -36,5 +36,14 @@ public static class LogsApi
         handlers.Register<CreateLogStreamRequest>(service, "CreateLogStream", streams.CreateLogStreamAsync);
         handlers.Register<DeleteLogStreamRequest>(service, "DeleteLogStream", streams.DeleteLogStreamAsync);
         handlers.Register<DescribeLogStreamsRequest, DescribeLogStreamsResponse>(service, "DescribeLogStreams", streams.DescribeLogStreamsAsync);
+
+        handlers.Register<PutLogEventsRequest, PutLogEventsResponse>(service, "PutLogEvents", new PutLogEventsHandler(store).HandleAsync);
+        // The audit record keeps where the events went, not the events (up to 10,000 and 1 MB a call).
+        handlers.RegisterAuditProjection(service, "PutLogEvents", static input => new PutLogEventsRequest
+        {
+            LogGroupName = ((PutLogEventsRequest)input).LogGroupName,
+            LogStreamName = ((PutLogEventsRequest)input).LogStreamName,
+        });
+        handlers.Register<GetLogEventsRequest, GetLogEventsResponse>(service, "GetLogEvents", new GetLogEventsHandler(store).HandleAsync);
     }
 }
