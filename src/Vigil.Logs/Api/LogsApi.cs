@@ -45,5 +45,6 @@ public static class LogsApi
             LogStreamName = ((PutLogEventsRequest)input).LogStreamName,
         });
         handlers.Register<GetLogEventsRequest, GetLogEventsResponse>(service, "GetLogEvents", new GetLogEventsHandler(store).HandleAsync);
+        handlers.Register<FilterLogEventsRequest, FilterLogEventsResponse>(service, "FilterLogEvents", new FilterLogEventsHandler(store).HandleAsync);
     }
 }
