@@ -52,7 +52,10 @@ public sealed class Shape
     public string[]? EnumValues { get; init; }
     public string? TimestampFormat { get; init; }
 
-    /// <summary>The model's pattern as a .NET regex; null when there is none or it does not compile here.</summary>
+    /// <summary>
+    /// The model's pattern as a .NET regex that must match the whole value, as AWS's validation (Java's
+    /// <c>Pattern.matches</c>) does: <c>[^:*]*</c> refuses "a:b". Null when there is none or it does not compile here.
+    /// </summary>
     public Regex? PatternRegex
     {
         get
@@ -63,7 +66,7 @@ public sealed class Shape
             }
             try
             {
-                return _pattern ??= new Regex(Pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                return _pattern ??= new Regex($@"\A(?:{Pattern})\z", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
             }
             catch (ArgumentException)
             {

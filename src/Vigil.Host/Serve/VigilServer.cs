@@ -12,6 +12,8 @@ using Vigil.Host.Settings;
 using Vigil.Identity.Api;
 using Vigil.Identity.Credentials;
 using Vigil.Logs.LiveTail;
+using Vigil.Logs.Api;
+using Vigil.Logs.Engine;
 using Vigil.Metrics.Api;
 using Vigil.Metrics.Engine;
 using Vigil.Protocol.Gateway;
@@ -30,12 +32,13 @@ public sealed class VigilServer : IAsyncDisposable
     private readonly AuditLog _audit;
     private int _disposed;
 
-    private VigilServer(WebApplication app, AuditLog audit, MetricStore metrics, LiveTailHub liveTail, ControlPlaneStore controlPlane, VigilSettings settings)
+    private VigilServer(WebApplication app, AuditLog audit, MetricStore metrics, LogStore logs, LiveTailHub liveTail, ControlPlaneStore controlPlane, VigilSettings settings)
     {
         _app = app;
         _audit = audit;
         Metrics = metrics;
         LiveTail = liveTail;
+        Logs = logs;
         ControlPlane = controlPlane;
         Settings = settings;
     }
@@ -48,6 +51,8 @@ public sealed class VigilServer : IAsyncDisposable
 
     /// <summary>Live Tail sessions; the log engine publishes every durable append here.</summary>
     public LiveTailHub LiveTail { get; }
+    /// <summary>The log engine behind the CloudWatch Logs APIs.</summary>
+    public LogStore Logs { get; }
 
     public VigilSettings Settings { get; }
     public int Port { get; private set; }
@@ -74,12 +79,17 @@ public sealed class VigilServer : IAsyncDisposable
             Directory = Path.Combine(settings.DataDir, "metrics"),
             Sync = settings.Fsync ? SyncMode.Fsync : SyncMode.None,
         });
+        var logs = LogStore.Open(new LogStoreOptions
+        {
+            Directory = Path.Combine(settings.DataDir, "logs"),
+            Sync = settings.Fsync ? SyncMode.Fsync : SyncMode.None,
+        });
 
         var handlers = new OperationHandlers();
         GetCallerIdentity.Register(handlers);
         MetricsApi.Register(handlers, metrics);
         var liveTail = new LiveTailHub();
-        LiveTailWiring.Register(handlers, liveTail);
+        LogsApi.Register(handlers, logs, liveTail);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -120,7 +130,7 @@ public sealed class VigilServer : IAsyncDisposable
             return pipeline.HandleAsync(ctx);
         });
 
-        var server = new VigilServer(app, audit, metrics, liveTail, controlPlane, settings);
+        var server = new VigilServer(app, audit, metrics, logs, liveTail, controlPlane, settings);
         await app.StartAsync(ct).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Port = new Uri(address).Port;
@@ -176,6 +186,7 @@ public sealed class VigilServer : IAsyncDisposable
             await _app.DisposeAsync().ConfigureAwait(false);
             await _audit.DisposeAsync().ConfigureAwait(false);
             await Metrics.DisposeAsync().ConfigureAwait(false);
+            await Logs.DisposeAsync().ConfigureAwait(false);
             ControlPlane.Dispose();
         }
     }

@@ -253,6 +253,15 @@ public sealed partial class LogStore : IAsyncDisposable
         }
     }
 
+    /// <summary>One stream of the group (null when the stream does not exist); throws when the group does not exist.</summary>
+    public LogStreamInfo? GetLogStream(LogGroupKey key, string streamName)
+    {
+        lock (_lock)
+        {
+            return RequireGroup(key).Streams.GetValueOrDefault(streamName)?.Snapshot();
+        }
+    }
+
     private ValueTask ChangeGroup(LogGroupKey key, Func<int, CatalogChange> change, CancellationToken cancellationToken)
     {
         lock (_lock)

@@ -184,7 +184,7 @@ public sealed class GatewayPipeline(
         await SendAsync(http, response, requestId).ConfigureAwait(false);
     }
 
-    private static void Validate(Operation op, object input)
+    private void Validate(Operation op, object input)
     {
         var violations = ShapeValidator.Validate(input, op.Input!);
         if (violations.Count == 0)
@@ -199,6 +199,10 @@ public sealed class GatewayPipeline(
             throw AwsServiceException.FromModel(service, missing.Name, $"The parameter {char.ToUpperInvariant(name[0])}{name[1..]} is required.");
         }
         var message = ShapeValidator.Describe(violations);
+        if (handlers.ValidationError(service) is { } shapeName)
+        {
+            throw AwsServiceException.FromModel(service, shapeName, message);
+        }
         throw service.Speaks(WireProtocol.AwsQuery)
             ? new AwsServiceException("ValidationError", message)
             : new AwsServiceException("ValidationException", message);

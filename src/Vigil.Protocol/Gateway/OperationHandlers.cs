@@ -28,6 +28,7 @@ public sealed class OperationHandlers
     private readonly Dictionary<Operation, OperationHandler> _handlers = [];
     private readonly Dictionary<(Operation, WireProtocol), RawOperationHandler> _raw = [];
     private readonly Dictionary<Operation, Func<object, object>> _auditProjections = [];
+    private readonly Dictionary<ServiceModel, string> _validationErrors = [];
 
     public void Register<TInput, TOutput>(ServiceModel service, string operationName, Func<CallContext, TInput, CancellationToken, ValueTask<TOutput>> handler)
         where TInput : class
@@ -105,5 +106,13 @@ public sealed class OperationHandlers
 
     public object AuditInput(Operation operation, object input) =>
         _auditProjections.TryGetValue(operation, out var projection) ? projection(input) : input;
+
+    /// <summary>
+    /// The modelled error a service reports constraint failures under, where it is not the protocol's usual
+    /// ValidationException: CloudWatch Logs answers "1 validation error detected: …" as InvalidParameterException.
+    /// </summary>
+    public void RegisterValidationError(ServiceModel service, string errorShapeName) => _validationErrors[service] = errorShapeName;
+
+    public string? ValidationError(ServiceModel service) => _validationErrors.GetValueOrDefault(service);
 
 }
