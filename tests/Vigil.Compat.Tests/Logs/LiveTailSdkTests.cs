@@ -1,14 +1,14 @@
 using System.Text.Json;
 using Vigil.Compat.Tests.TestSupport;
-using Vigil.Logs.Model;
+using Vigil.Logs.Engine.Catalog;
 
 namespace Vigil.Compat.Tests.Logs;
 
 /// <summary>
 /// StartLiveTail through boto3 and the JS SDK: the event stream is parsed by the SDKs' own decoders, with their
 /// "stream-" host prefix on (the prefixed host resolved to loopback inside the client) and off (the documented
-/// client settings). Events are published through the server's hub once the session is subscribed, as the log
-/// engine will after each durable PutLogEvents.
+/// client settings). Events are appended to the server's log store once the session is subscribed — the path
+/// PutLogEvents takes — and reach the session through the store's acknowledgement hook.
 /// </summary>
 [Collection(CompatCollection.Name)]
 public sealed class LiveTailSdkTests(CompatServer server, ITestOutputHelper output)
@@ -20,22 +20,29 @@ public sealed class LiveTailSdkTests(CompatServer server, ITestOutputHelper outp
     [ClientData(CompatClient.Boto3Json, false)]
     [ClientData(CompatClient.JsSdkV3, true)]
     [ClientData(CompatClient.JsSdkV3, false)]
-    public async Task LiveTail_session_receives_events_published_after_it_starts(CompatClient client, bool hostPrefix)
+    public async Task LiveTail_session_receives_events_written_after_it_starts(CompatClient client, bool hostPrefix)
     {
         var id = Guid.NewGuid().ToString("N")[..12];
         var group = $"/compat/livetail-{id}";
         var arn = $"arn:aws:logs:{CompatServer.Region}:{CompatServer.Alice.AccountId}:log-group:{group}";
         var hub = server.Server.LiveTail;
+        var logs = server.Server.Logs;
+        var key = new LogGroupKey(CompatServer.Alice.AccountId, CompatServer.Region, group);
+        await logs.CreateLogGroupAsync(key, null, null, false, null);
+        foreach (var stream in new[] { "api-1", "api-2", "worker-1" })
+        {
+            await logs.CreateLogStreamAsync(key, stream);
+        }
+
         var before = hub.SubscriberCount;
 
         var run = Run(client, hostPrefix, new { logGroupIdentifiers = new[] { arn }, logStreamNamePrefixes = new[] { "api-" }, logEventFilterPattern = "ERROR" },
             until: $"done-{id}");
         await WaitForSubscriber(hub, before, run);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        hub.Publish(CompatServer.Alice.AccountId, CompatServer.Region, group, "api-1",
-            [new IngestedLogEvent(now - 5, now, $"ERROR boom-{id}"), new IngestedLogEvent(now - 4, now, "INFO ignored")]);
-        hub.Publish(CompatServer.Alice.AccountId, CompatServer.Region, group, "worker-1", [new IngestedLogEvent(now - 3, now, $"ERROR other stream-{id}")]);
-        hub.Publish(CompatServer.Alice.AccountId, CompatServer.Region, group, "api-2", [new IngestedLogEvent(now - 2, now, $"ERROR done-{id}")]);
+        var first = await logs.AppendAsync(key, "api-1", [(now - 5, $"ERROR boom-{id}"), (now - 4, "INFO ignored")]);
+        await logs.AppendAsync(key, "worker-1", [(now - 3, $"ERROR other stream-{id}")]);
+        await logs.AppendAsync(key, "api-2", [(now - 2, $"ERROR done-{id}")]);
 
         using var outcome = ScriptOutcome.From(await run);
         output.WriteLine(outcome.ToString());
@@ -59,7 +66,7 @@ public sealed class LiveTailSdkTests(CompatServer server, ITestOutputHelper outp
         results[0].GetProperty("logGroupIdentifier").GetString().ShouldBe($"{CompatServer.Alice.AccountId}:{group}");
         results[0].GetProperty("logStreamName").GetString().ShouldBe("api-1");
         results[0].GetProperty("timestamp").GetInt64().ShouldBe(now - 5);
-        results[0].GetProperty("ingestionTime").GetInt64().ShouldBe(now);
+        results[0].GetProperty("ingestionTime").GetInt64().ShouldBe(first.IngestionTime);
         events.Skip(1).ShouldAllBe(e => e.GetProperty("sessionUpdate").GetProperty("sessionMetadata").GetProperty("sampled").GetBoolean() == false);
 
         // Closing the stream ends the session on the server too.
