@@ -158,6 +158,13 @@ public sealed class InsightsGoldenTests
     }
 
     [Fact]
+    public void Broken_json_and_lone_surrogates_only_lose_discovered_fields()
+    {
+        LogEventInput[] events = [new("a:g", "s", 1, 1, 1, "{\"a\": \"\uD800\"}"), new("a:g", "s", 2, 2, 2, "{\"a\": 1")];
+        InsightsCorpus.Render(InsightsQuery.Compile("fields a, strlen(@message) as n").Run(events)).ShouldBe(["n=7", "n=10"]);
+    }
+
+    [Fact]
     public void Pointer_identifies_the_event()
     {
         var result = InsightsQuery.Compile("filter @message like \"Connection reset\"").Run(InsightsCorpus.Events);

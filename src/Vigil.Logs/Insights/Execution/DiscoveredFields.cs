@@ -46,9 +46,9 @@ internal static class DiscoveredFields
             Flatten(document.RootElement, "", fields);
             return fields;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
-            return null; // Not JSON after all: only the system fields.
+            return null; // Not JSON after all (or a lone surrogate, which UTF-8 cannot carry): only the system fields.
         }
     }
 

@@ -110,7 +110,7 @@ internal static class ExpressionBinder
         {
             var expected = spec.MinArguments == spec.MaxArguments ? $"{spec.MinArguments}"
                 : spec.MaxArguments == int.MaxValue ? $"at least {spec.MinArguments}" : $"{spec.MinArguments} to {spec.MaxArguments}";
-            throw call.NameSpan.Error($"function {spec.Name} takes {expected} argument{(expected == "1" ? "" : "s")}, not {count}");
+            throw call.NameSpan.Error($"function {spec.Name} takes {expected} argument{(expected == "1" || expected.EndsWith(" 1", StringComparison.Ordinal) ? "" : "s")}, not {count}");
         }
 
         switch (spec.Kind)
