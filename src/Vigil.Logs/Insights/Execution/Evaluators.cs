@@ -1,0 +1,207 @@
+using System.Text.RegularExpressions;
+using Vigil.Logs.Insights.Functions;
+using Vigil.Logs.Insights.Syntax;
+using Vigil.Logs.Insights.Syntax.Ast;
+
+namespace Vigil.Logs.Insights.Execution;
+
+/// <summary>A compiled expression. Immutable and thread-safe: one tree serves every scanning thread.</summary>
+internal abstract class Evaluator
+{
+    public abstract Value Evaluate(Row row);
+
+    /// <summary>Regexes from queries get a 100 ms budget per match; a timeout counts as "no match".</summary>
+    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+
+    public static bool IsMatch(Regex regex, string text)
+    {
+        try
+        {
+            return regex.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+}
+
+internal sealed class ConstantEvaluator(Value value) : Evaluator
+{
+    public Value Value => value;
+
+    public override Value Evaluate(Row row) => value;
+}
+
+internal sealed class FieldEvaluator(string name) : Evaluator
+{
+    public string Name => name;
+
+    public override Value Evaluate(Row row) => row.Get(name);
+}
+
+/// <summary>An aggregate's result inside a stats output expression (<c>sum(a) / count(*)</c>).</summary>
+internal sealed class SlotEvaluator(int index) : Evaluator
+{
+    public override Value Evaluate(Row row) => row.Slots is { } slots ? slots[index] : Value.Null;
+}
+
+internal sealed class NegateEvaluator(Evaluator operand) : Evaluator
+{
+    public override Value Evaluate(Row row) => operand.Evaluate(row).TryGetNumber(out var x) ? Value.Number(-x) : Value.Null;
+}
+
+internal sealed class NotEvaluator(Evaluator operand) : Evaluator
+{
+    public override Value Evaluate(Row row) => Value.Boolean(!operand.Evaluate(row).AsBoolean);
+}
+
+/// <summary>Arithmetic on numbers (numeric strings count); anything else, or division by zero, gives no value.</summary>
+internal sealed class ArithmeticEvaluator(BinaryOp op, Evaluator left, Evaluator right) : Evaluator
+{
+    public override Value Evaluate(Row row)
+    {
+        if (!left.Evaluate(row).TryGetNumber(out var x) || !right.Evaluate(row).TryGetNumber(out var y))
+        {
+            return Value.Null;
+        }
+
+        return op switch
+        {
+            BinaryOp.Add => Value.Number(x + y),
+            BinaryOp.Subtract => Value.Number(x - y),
+            BinaryOp.Multiply => Value.Number(x * y),
+            BinaryOp.Divide => y == 0 ? Value.Null : Value.Number(x / y),
+            BinaryOp.Modulo => y == 0 ? Value.Null : Value.Number(x % y),
+            _ => Value.Number(Math.Pow(x, y)),
+        };
+    }
+}
+
+/// <summary>Numbers compare as numbers when both sides read as numbers, otherwise as text (ordinal). A missing side
+/// makes every comparison false, <c>!=</c> included.</summary>
+internal sealed class ComparisonEvaluator(BinaryOp op, Evaluator left, Evaluator right) : Evaluator
+{
+    public override Value Evaluate(Row row)
+    {
+        var a = left.Evaluate(row);
+        var b = right.Evaluate(row);
+        if (a.IsNull || b.IsNull)
+        {
+            return Value.Boolean(false);
+        }
+
+        var order = Compare(a, b);
+        return Value.Boolean(op switch
+        {
+            BinaryOp.Equal => order == 0,
+            BinaryOp.NotEqual => order != 0,
+            BinaryOp.Less => order < 0,
+            BinaryOp.LessOrEqual => order <= 0,
+            BinaryOp.Greater => order > 0,
+            _ => order >= 0,
+        });
+    }
+
+    public static int Compare(Value a, Value b) =>
+        a.TryGetNumber(out var x) && b.TryGetNumber(out var y) ? x.CompareTo(y) : string.CompareOrdinal(a.AsText(), b.AsText());
+}
+
+internal sealed class LogicalEvaluator(bool isAnd, Evaluator left, Evaluator right) : Evaluator
+{
+    public override Value Evaluate(Row row)
+    {
+        var first = left.Evaluate(row).AsBoolean;
+        if (isAnd ? !first : first)
+        {
+            return Value.Boolean(first);
+        }
+
+        return Value.Boolean(right.Evaluate(row).AsBoolean);
+    }
+}
+
+/// <summary><c>like</c> / <c>=~</c>: a substring test (case-sensitive) for strings, a regex search for
+/// <c>/regex/</c>. A missing operand matches neither <c>like</c> nor <c>not like</c>.</summary>
+internal sealed class LikeEvaluator(Evaluator operand, Evaluator? pattern, Regex? regex, bool negated) : Evaluator
+{
+    public override Value Evaluate(Row row)
+    {
+        if (operand.Evaluate(row).AsText() is not { } text)
+        {
+            return Value.Boolean(false);
+        }
+
+        bool matched;
+        if (regex is not null)
+        {
+            matched = IsMatch(regex, text);
+        }
+        else if (pattern!.Evaluate(row).AsText() is { } needle)
+        {
+            matched = text.Contains(needle, StringComparison.Ordinal);
+        }
+        else
+        {
+            return Value.Boolean(false);
+        }
+
+        return Value.Boolean(matched != negated);
+    }
+}
+
+/// <summary><c>in [..]</c>: whole-value equality with any item (numbers numerically); missing never matches.</summary>
+internal sealed class InEvaluator(Evaluator operand, Evaluator[] items, bool negated) : Evaluator
+{
+    public override Value Evaluate(Row row)
+    {
+        var value = operand.Evaluate(row);
+        if (value.IsNull)
+        {
+            return Value.Boolean(false);
+        }
+
+        foreach (var item in items)
+        {
+            var candidate = item.Evaluate(row);
+            if (!candidate.IsNull && ComparisonEvaluator.Compare(value, candidate) == 0)
+            {
+                return Value.Boolean(!negated);
+            }
+        }
+
+        return Value.Boolean(negated);
+    }
+}
+
+internal sealed class CallEvaluator(Func<Value[], Value> body, Evaluator[] arguments) : Evaluator
+{
+    public override Value Evaluate(Row row)
+    {
+        var values = new Value[arguments.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = arguments[i].Evaluate(row);
+        }
+
+        return body(values);
+    }
+}
+
+/// <summary><c>datefloor</c>/<c>dateceil</c>/<c>bin</c>; a value that is not a time (or out of the calendar's
+/// range) gives no value.</summary>
+internal sealed class TimeBucketEvaluator(Evaluator timestamp, TimePeriod period, bool ceiling) : Evaluator
+{
+    public override Value Evaluate(Row row)
+    {
+        var value = timestamp.Evaluate(row);
+        if (!value.TryGetNumber(out var number) || !TimeBuckets.InRange((long)number))
+        {
+            return Value.Null;
+        }
+
+        var milliseconds = (long)Math.Floor(number);
+        var bucket = ceiling ? TimeBuckets.Ceiling(milliseconds, period) : TimeBuckets.Floor(milliseconds, period);
+        return TimeBuckets.InRange(bucket) ? Value.Timestamp(bucket) : Value.Null;
+    }
+}

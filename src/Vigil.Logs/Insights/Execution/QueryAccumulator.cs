@@ -1,0 +1,99 @@
+using Vigil.Logs.Insights.Plan;
+
+namespace Vigil.Logs.Insights.Execution;
+
+/// <summary>
+/// The partial result of one scan: feed it events with <see cref="Add"/> (any order, any log groups), then merge
+/// accumulators of the same query pairwise with <see cref="Merge"/> and hand the last one to
+/// <see cref="InsightsQuery.Finish"/>. A parallel scan makes one accumulator per thread; an accumulator itself is
+/// not thread-safe. Memory: per stats group for aggregations, at most the row bound for sort/limit queries.
+/// </summary>
+public sealed class QueryAccumulator
+{
+    private readonly QueryPlan _plan;
+    private readonly StatsCollector? _stats;
+    private readonly RowCollector? _rows;
+    private long _recordsScanned;
+    private long _recordsMatched;
+    private long _bytesScanned;
+
+    internal QueryAccumulator(QueryPlan plan)
+    {
+        _plan = plan;
+        var first = plan.Nodes[plan.FirstBlocking];
+        if (first is StatsNode stats)
+        {
+            _stats = new StatsCollector(stats);
+        }
+        else
+        {
+            var order = first is SortNode sort ? new RowOrder(sort) : RowOrder.Newest;
+            _rows = new RowCollector(order, plan.CollectorBound, (first as DedupNode)?.Fields);
+        }
+    }
+
+    internal QueryPlan Plan => _plan;
+
+    public QueryStatistics Statistics => new(_recordsMatched, _recordsScanned, _bytesScanned);
+
+    /// <summary>True once the query's <see cref="ScanHints.StopAfterRows"/> rows are held: a scanner feeding events
+    /// newest first can stop here.</summary>
+    public bool IsSaturated => _plan.Hints.StopAfterRows is not null && _rows is { IsFull: true };
+
+    public void Add(in LogEventInput e)
+    {
+        if (e.Timestamp < _plan.Hints.StartTime || e.Timestamp > _plan.Hints.EndTime)
+        {
+            return;
+        }
+
+        _recordsScanned++;
+        _bytesScanned += System.Text.Encoding.UTF8.GetByteCount(e.Message);
+        var row = new Row(e);
+        for (var i = 0; i < _plan.FirstBlocking; i++)
+        {
+            if (!StreamingSteps.Apply(_plan.Nodes[i], row))
+            {
+                return;
+            }
+        }
+
+        _recordsMatched++;
+        if (_stats is not null)
+        {
+            _stats.Add(row);
+        }
+        else
+        {
+            _rows!.Add(row);
+        }
+    }
+
+    /// <summary>Folds <paramref name="other"/> into this accumulator; both must come from the same query, and
+    /// <paramref name="other"/> must not be used afterwards.</summary>
+    public void Merge(QueryAccumulator other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!ReferenceEquals(other._plan, _plan))
+        {
+            throw new ArgumentException("accumulators of different queries cannot be merged", nameof(other));
+        }
+
+        _recordsScanned += other._recordsScanned;
+        _recordsMatched += other._recordsMatched;
+        _bytesScanned += other._bytesScanned;
+        if (_stats is not null)
+        {
+            _stats.Merge(other._stats!);
+        }
+        else
+        {
+            _rows!.Merge(other._rows!);
+        }
+    }
+
+    internal List<Row> Emit() => _stats is not null ? _stats.Emit() : _rows!.Emit();
+}
+
+/// <summary>AWS's query statistics: events that passed the filters, events read, and their message bytes.</summary>
+public readonly record struct QueryStatistics(long RecordsMatched, long RecordsScanned, long BytesScanned);

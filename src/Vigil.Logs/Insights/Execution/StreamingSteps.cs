@@ -1,0 +1,59 @@
+using Vigil.Logs.Insights.Plan;
+
+namespace Vigil.Logs.Insights.Execution;
+
+/// <summary>The row-by-row steps (<c>filter</c>, <c>fields</c>, <c>parse</c>, no-ops), shared by the partial scans
+/// and the finishing stage. Stateless and thread-safe.</summary>
+internal static class StreamingSteps
+{
+    /// <summary>Applies one streaming node; false when the row is filtered out.</summary>
+    public static bool Apply(PlanNode node, Row row)
+    {
+        switch (node)
+        {
+            case FilterNode filter:
+                return filter.Condition.Evaluate(row).AsBoolean;
+            case ProjectNode project:
+                foreach (var (name, value) in project.Items)
+                {
+                    row.Set(name, value.Evaluate(row));
+                }
+
+                return true;
+            case ParseNode parse:
+                Parse(parse, row);
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private static void Parse(ParseNode parse, Row row)
+    {
+        if (parse.Source.Evaluate(row).AsText() is not { } text)
+        {
+            return;
+        }
+
+        System.Text.RegularExpressions.Match match;
+        try
+        {
+            match = parse.Pattern.Match(text);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return;
+        }
+
+        if (!match.Success)
+        {
+            return;
+        }
+
+        foreach (var (name, group) in parse.Captures)
+        {
+            var capture = match.Groups[group];
+            row.Set(name, capture.Success ? Value.String(capture.Value) : Value.Null);
+        }
+    }
+}
