@@ -40,7 +40,7 @@ fi
 
 if [ "$mode" = all ] || [ "$mode" = engine ]; then
     rm -rf "$data/engine"
-    "${bench[@]}" logs-ingest-engine --data "$data/engine" --input "$input" --writers 2
+    "${bench[@]}" logs-ingest-engine --data "$data/engine" --input "$input" --writers 8
     "${bench[@]}" logs-query-engine --data "$data/engine" --runs 5
 fi
 

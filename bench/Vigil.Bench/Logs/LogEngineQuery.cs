@@ -22,6 +22,12 @@ internal static class LogEngineQuery
         await using (store.ConfigureAwait(false))
         {
             var groups = store.ListLogGroups(LogEngineIngest.Account, LogEngineIngest.Region).Select(g => g.Key).ToArray();
+            var blocks = store.Blocks;
+            var chunks = blocks.SelectMany(b => b.Chunks).ToArray();
+            var lines = blocks.Sum(b => b.Count);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"store: {blocks.Count} blocks, {chunks.Length} chunks, {lines:N0} lines; per line: {blocks.Sum(b => b.SizeBytes) / (double)lines:F2} B on disk = " +
+                $"{chunks.Sum(c => c.Length) / (double)lines:F2} B chunks + {chunks.Sum(c => c.Bloom.ByteSize) / (double)lines:F2} B Bloom + rest"));
             foreach (var descending in new[] { true, false })
             {
                 IReadOnlyList<LogEventRecord> result = [];

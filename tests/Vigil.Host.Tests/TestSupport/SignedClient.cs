@@ -15,6 +15,10 @@ public sealed class SignedClient(string endpoint, string accessKey, string secre
     public Task<(int Status, string? RequestId, string Body)> JsonAsync(string service, string target, string json, CancellationToken ct = default) =>
         SendAsync(service, Encoding.UTF8.GetBytes(json), "application/x-amz-json-1.0", target, ct);
 
+    /// <summary>An awsJson 1.1 call (CloudWatch Logs and the other JSON services).</summary>
+    public Task<(int Status, string? RequestId, string Body)> Json11Async(string service, string target, string json, CancellationToken ct = default) =>
+        SendAsync(service, Encoding.UTF8.GetBytes(json), "application/x-amz-json-1.1", target, ct);
+
     private async Task<(int Status, string? RequestId, string Body)> SendAsync(string service, byte[] body, string contentType, string? target, CancellationToken ct)
     {
         var uri = new Uri(_http.BaseAddress!, "/");
