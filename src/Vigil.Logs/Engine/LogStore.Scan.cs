@@ -92,49 +92,66 @@ public sealed partial class LogStore
 
     private static void Collect(IEventColumns events, LogScan scan, Dictionary<int, string> streams, byte[][] needles, long start, long end, PriorityQueue<LogEventRecord, EventPosition> heap, int keep)
     {
-        var after = scan.After;
-        var descending = scan.Descending;
+        if (needles.Length > 0 && events is DecodedChunk chunk)
+        {
+            // One vectorised search over the chunk's whole message buffer instead of one per event: only the events
+            // holding the longest needle are looked at.
+            var longest = needles.MaxBy(n => n.Length)!;
+            foreach (var i in chunk.EventsContaining(longest))
+            {
+                Consider(events, i, scan, streams, needles, start, end, heap, keep);
+            }
+
+            return;
+        }
+
         for (var i = 0; i < events.Count; i++)
         {
-            var ts = events.Timestamp(i);
-            if (ts < start || ts >= end)
-            {
-                continue;
-            }
+            Consider(events, i, scan, streams, needles, start, end, heap, keep);
+        }
+    }
 
-            var position = new EventPosition(ts, events.Seq(i));
-            if (after is { } a && (descending ? position >= a : position <= a))
-            {
-                continue;
-            }
+    private static void Consider(IEventColumns events, int i, LogScan scan, Dictionary<int, string> streams, byte[][] needles, long start, long end, PriorityQueue<LogEventRecord, EventPosition> heap, int keep)
+    {
+        var ts = events.Timestamp(i);
+        if (ts < start || ts >= end)
+        {
+            return;
+        }
 
-            if (heap.Count >= keep && (descending ? position <= heap.Peek().Position : position >= heap.Peek().Position))
-            {
-                continue;
-            }
+        var descending = scan.Descending;
+        var position = new EventPosition(ts, events.Seq(i));
+        if (scan.After is { } a && (descending ? position >= a : position <= a))
+        {
+            return;
+        }
 
-            if (!streams.TryGetValue(events.Stream(i), out var streamName))
-            {
-                continue;
-            }
+        if (heap.Count >= keep && (descending ? position <= heap.Peek().Position : position >= heap.Peek().Position))
+        {
+            return;
+        }
 
-            var bytes = events.Message(i);
-            if (!ContainsAll(bytes, needles))
-            {
-                continue;
-            }
+        if (!streams.TryGetValue(events.Stream(i), out var streamName))
+        {
+            return;
+        }
 
-            var message = System.Text.Encoding.UTF8.GetString(bytes);
-            if (scan.Match is { } match && !match(message))
-            {
-                continue;
-            }
+        var bytes = events.Message(i);
+        if (!ContainsAll(bytes, needles))
+        {
+            return;
+        }
 
-            heap.Enqueue(new LogEventRecord(streamName, ts, events.IngestionTime(i), position.Seq, message), position);
-            if (heap.Count > keep)
-            {
-                heap.Dequeue();
-            }
+        var message = System.Text.Encoding.UTF8.GetString(bytes);
+        if (scan.Match is { } match && !match(message))
+        {
+            return;
+        }
+
+        heap.Enqueue(new LogEventRecord(streamName, ts, events.IngestionTime(i), position.Seq, message), position);
+        if (heap.Count > keep)
+        {
+            heap.Dequeue();
         }
     }
 

@@ -155,4 +155,37 @@ internal sealed class DecodedChunk(long[] timestamps, long[] seqs, long[] ingest
     public int Stream(int i) => streams[i];
 
     public ReadOnlySpan<byte> Message(int i) => raw.AsSpan(messageStart + offsets[i], offsets[i + 1] - offsets[i]);
+
+    /// <summary>
+    /// The events whose message contains <paramref name="needle"/>, ascending: one search over the whole buffer, each
+    /// hit mapped to its event (a hit spanning two messages is checked again by the caller's per-event test).
+    /// </summary>
+    public List<int> EventsContaining(ReadOnlySpan<byte> needle)
+    {
+        var hits = new List<int>();
+        var all = raw.AsSpan(messageStart, offsets[^1]);
+        var at = 0;
+        while (at < all.Length)
+        {
+            var found = all[at..].IndexOf(needle);
+            if (found < 0)
+            {
+                break;
+            }
+
+            var position = at + found;
+            var index = Array.BinarySearch(offsets, 0, Count, position);
+            var i = index >= 0 ? index : ~index - 1;
+            // Events of zero length share their offset with the next one: the hit belongs to the last of them.
+            while (i + 1 < Count && offsets[i + 1] <= position)
+            {
+                i++;
+            }
+
+            hits.Add(i);
+            at = offsets[i + 1];
+        }
+
+        return hits;
+    }
 }
