@@ -6,7 +6,7 @@ namespace Vigil.Bench;
 internal sealed class BenchArgs
 {
     public const string Usage = """
-        Vigil.Bench: the metric engine's benchmark driver (bench/metrics/run.sh runs it end to end).
+        Vigil.Bench: the metric and log engines' benchmark driver (bench/metrics/run.sh and bench/logs/run.sh run it).
 
           ingest-engine --data DIR --input FILE [--writers 2]
               Parses PutMetricData JSON bodies (one per line, gen.py --format awsbatch) and writes them straight
@@ -21,6 +21,15 @@ internal sealed class BenchArgs
               following NextToken, and with MaxDatapoints large enough for one page. Counts per series and
               statistic must equal ceil(hours x 3600 / period): 1,440 and 288 for 24 h ([start, start+24h), where
               the peers' inclusive range queries returned 1,441 and 289).
+
+        Logs (gen.py logs --format awsbatch bodies):
+          logs-ingest-engine --data DIR --input FILE [--writers 8]
+              PutLogEvents bodies appended straight into a LogStore under DIR/logs (fsync), then sealed.
+          logs-query-engine --data DIR [--phrase "payment declined"] [--runs 5]
+              Newest and oldest 100 lines containing the phrase over every group of the store.
+          ingest-http --protocol logs ...   PutLogEvents over HTTP (groups and streams created first).
+          logs-query-http --endpoint URL --access-key K --secret S [--groups 8] [--runs 5]
+              FilterLogEvents (limit 100) with a phrase and a JSON pattern in each /bench/app-N group.
 
         Namespaces under "AWS/" in the input are moved under "Bench/" (AWS/EC2 -> Bench/EC2): CloudWatch refuses
         "AWS/" from clients. The query's --namespace names the result.

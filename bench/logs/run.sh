@@ -64,5 +64,6 @@ CREDS
     done
     [ -n "$endpoint" ] || { cat "$data/server.log" >&2; exit 1; }
     "${bench[@]}" ingest-http --endpoint "$endpoint" --input "$input" --protocol logs --conns "$conns" --access-key "$key" --secret "$secret"
-    echo "server after ingest: RSS $(awk '/^VmRSS:/ {print int($2 / 1024)}' /proc/$server_pid/status) MiB, data dir $(du -sh "$data/server" | cut -f1)"
+    "${bench[@]}" logs-query-http --endpoint "$endpoint" --access-key "$key" --secret "$secret" --runs 5
+    echo "server after ingest and queries: RSS $(awk '/^VmRSS:/ {print int($2 / 1024)}' /proc/$server_pid/status) MiB, data dir $(du -sh "$data/server" | cut -f1)"
 fi
