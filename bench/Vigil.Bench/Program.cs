@@ -17,6 +17,7 @@ try
         "query" => await QueryBench.RunAsync(options).ConfigureAwait(false),
         "logs-ingest-engine" => await LogEngineIngest.RunAsync(options).ConfigureAwait(false),
         "logs-query-engine" => await LogEngineQuery.RunAsync(options).ConfigureAwait(false),
+        "logs-insights" => await LogInsightsQuery.RunAsync(options).ConfigureAwait(false),
         _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),
     };
 }

@@ -130,30 +130,37 @@ internal sealed class QueryRegistry(LogStore store)
 
     private void Execute(QueryRun run, CancellationToken token)
     {
-        var query = run.Query;
-        var logNames = run.Groups.Select(g => $"{g.AccountId}:{g.Name}").ToArray();
-        var result = store.ScanForQuery(new LogQueryScan
+        var (finished, scan) = Run(store, run.Query, run.Groups, (records, bytes) => run.Progress(records, bytes), token);
+        var rows = run.Limit is { } limit && finished.Rows.Count > limit ? finished.Rows.Take(limit).ToArray() : finished.Rows;
+        run.Progress(scan.RecordsScanned, scan.BytesScanned);
+        run.Figures = new QueryFigures(finished.Statistics.RecordsMatched, scan.RecordsScanned, scan.BytesScanned,
+            scan.RecordsSkipped, scan.BytesSkipped, scan.LogGroupsScanned);
+        run.Rows = rows;
+    }
+
+    /// <summary>Runs a compiled query over the groups on the calling thread plus the scan's workers: one accumulator
+    /// per worker, merged, then finished. Also the benchmark's entry point.</summary>
+    public static (InsightsResult Result, LogQueryScanResult<AccumulatorSink> Scan) Run(
+        LogStore store, InsightsQuery query, IReadOnlyList<LogGroupKey> groups, Action<long, long>? progress, CancellationToken token)
+    {
+        var logNames = groups.Select(g => $"{g.AccountId}:{g.Name}").ToArray();
+        var scan = store.ScanForQuery(new LogQueryScan
         {
-            Groups = run.Groups,
+            Groups = groups,
             StartTime = query.Hints.StartTime,
             EndTime = query.Hints.EndTime,
             RequiredSubstrings = query.Hints.RequiredSubstrings,
             NewestFirst = query.Hints.StopAfterRows is not null,
-            Progress = p => run.Progress(p.RecordsScanned, p.BytesScanned),
+            Progress = progress is null ? null : p => progress(p.RecordsScanned, p.BytesScanned),
         }, () => new AccumulatorSink(query, logNames), token);
 
-        var accumulator = result.Sinks[0].Accumulator;
-        for (var i = 1; i < result.Sinks.Count; i++)
+        var accumulator = scan.Sinks[0].Accumulator;
+        for (var i = 1; i < scan.Sinks.Count; i++)
         {
-            accumulator.Merge(result.Sinks[i].Accumulator);
+            accumulator.Merge(scan.Sinks[i].Accumulator);
         }
 
-        var finished = query.Finish(accumulator);
-        var rows = run.Limit is { } limit && finished.Rows.Count > limit ? finished.Rows.Take(limit).ToArray() : finished.Rows;
-        run.Progress(result.RecordsScanned, result.BytesScanned);
-        run.Figures = new QueryFigures(finished.Statistics.RecordsMatched, result.RecordsScanned, result.BytesScanned,
-            result.RecordsSkipped, result.BytesSkipped, result.LogGroupsScanned);
-        run.Rows = rows;
+        return (query.Finish(accumulator), scan);
     }
 
     private void Finish(QueryRun run, string status)
