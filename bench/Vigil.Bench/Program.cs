@@ -18,6 +18,7 @@ try
         "logs-ingest-engine" => await LogEngineIngest.RunAsync(options).ConfigureAwait(false),
         "logs-query-engine" => await LogEngineQuery.RunAsync(options).ConfigureAwait(false),
         "logs-query-http" => await LogHttpQuery.RunAsync(options).ConfigureAwait(false),
+        "logs-insights" => await LogInsightsQuery.RunAsync(options).ConfigureAwait(false),
         _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),
     };
 }

@@ -142,6 +142,8 @@ try {
     isServiceException: e instanceof sdk[service.exception],
     httpStatusCode: e.$metadata?.httpStatusCode ?? null,
     requestId: e.$metadata?.requestId ?? null,
+    // Modelled members of the error shape (e.g. MalformedQueryException's queryCompileError).
+    queryCompileError: e.queryCompileError ?? null,
   });
 }
 if (streamUntil !== undefined) {

@@ -61,6 +61,8 @@ public static class LogsApi
             }
         };
         new StartLiveTailHandler(liveTail, ResolveLogGroup(store), CompileFilter, store.Clock).Register(handlers);
+
+        Insights.InsightsApi.Register(handlers, store);
     }
 
     /// <summary>A log group ARN in the caller's account and region → the group's name, when it exists.</summary>

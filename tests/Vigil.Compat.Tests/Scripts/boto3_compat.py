@@ -82,6 +82,8 @@ def run(service, operation, cbor_model_dir, params):
             "http_status": meta.get("HTTPStatusCode"),
             "request_id": meta.get("RequestId"),
             "response_headers": meta.get("HTTPHeaders", {}),
+            # Modelled members of the error shape (e.g. MalformedQueryException's queryCompileError).
+            "error_members": {k: v for k, v in e.response.items() if k not in ("Error", "ResponseMetadata")},
         })
         return out
     meta = response.pop("ResponseMetadata", {})

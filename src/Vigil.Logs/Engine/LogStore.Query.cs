@@ -1,0 +1,298 @@
+using Vigil.Logs.Engine.Catalog;
+
+namespace Vigil.Logs.Engine;
+
+/// <summary>
+/// A consumer of a query scan's events (Logs Insights feeds an accumulator). The scan makes one sink per worker and
+/// calls each from one thread at a time, so a sink needs no locking; the caller merges them afterwards.
+/// </summary>
+public interface ILogQuerySink
+{
+    /// <summary>One event. <paramref name="group"/> indexes <see cref="LogQueryScan.Groups"/>;
+    /// <paramref name="message"/> is the engine's buffer, valid only during the call: copy what you keep.</summary>
+    void Add(int group, string stream, long timestamp, long ingestionTime, long seq, ReadOnlySpan<byte> message);
+
+    /// <summary>Events with an earlier timestamp can no longer change this sink's result (<see cref="long.MinValue"/>:
+    /// any event may). A newest-first scan skips such events and stops at sources wholly older than this.</summary>
+    long StopBelow { get; }
+}
+
+/// <summary>What a query reads: every event of some log groups in a window (both ends inclusive, epoch ms).</summary>
+public sealed record LogQueryScan
+{
+    public required IReadOnlyList<LogGroupKey> Groups { get; init; }
+
+    public long StartTime { get; init; } = long.MinValue;
+
+    public long EndTime { get; init; } = long.MaxValue;
+
+    /// <summary>Substrings (ordinal) every event that can reach a result contains: chunks whose Bloom filter lacks
+    /// one are not read, and events without one are not handed to the sinks.</summary>
+    public IReadOnlyList<string> RequiredSubstrings { get; init; } = [];
+
+    /// <summary>Visit sources newest first and honour the sinks' <see cref="ILogQuerySink.StopBelow"/>.</summary>
+    public bool NewestFirst { get; init; }
+
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Called after each source (chunk or head slice) from the worker that read it, with running totals; must be thread-safe and quick.</summary>
+    public Action<LogQueryProgress>? Progress { get; init; }
+}
+
+/// <summary>Running totals of a query scan: events read in the window (before substring pruning) and their message bytes.</summary>
+public readonly record struct LogQueryProgress(long RecordsScanned, long BytesScanned);
+
+/// <summary>The sinks (one per worker, to merge) and what the scan read and skipped. Skipped counts are the
+/// events and bytes of chunks inside the window that the Bloom filters ruled out unread.</summary>
+public sealed record LogQueryScanResult<TSink>(
+    IReadOnlyList<TSink> Sinks, int LogGroupsScanned, long RecordsScanned, long BytesScanned, long RecordsSkipped, long BytesSkipped);
+
+/// <summary>
+/// Query scans: all events of many groups into per-worker sinks. Sources (block chunks after time and Bloom pruning,
+/// and head slices of 64 Ki events) go into one list that the workers take from in turn, so two cores share any mix of
+/// groups; oldest first, or newest first (by the source's latest timestamp) when the query can stop early. Runs on
+/// the caller's thread plus <c>Workers − 1</c> pool threads; the store's lock is held only while taking the snapshot.
+/// </summary>
+public sealed partial class LogStore
+{
+    private const int HeadSliceEvents = 65_536;
+
+    /// <summary>Decoded chunks go through the shared cache only for small scans: a scan of more chunks than this
+    /// would evict everything else for data it will not read again soon.</summary>
+    private const int CachedScanChunks = 64;
+
+    internal string DataDirectory => _options.Directory;
+
+    internal Storage.IO.SyncMode SyncMode => _options.Sync;
+
+    public LogQueryScanResult<TSink> ScanForQuery<TSink>(LogQueryScan scan, Func<TSink> createSink, CancellationToken cancellationToken = default)
+        where TSink : class, ILogQuerySink
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        ArgumentNullException.ThrowIfNull(createSink);
+        var needles = scan.RequiredSubstrings.Where(s => s.Length > 0).Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+        var (units, groupsScanned, skippedRecords, skippedBytes) = PlanQuery(scan, needles);
+        var workers = Math.Max(1, Math.Min(scan.Workers, units.Count));
+        var sinks = new TSink[workers];
+        for (var w = 0; w < workers; w++)
+        {
+            sinks[w] = createSink();
+        }
+
+        var state = new QueryScanState(units, needles, scan, units.Count <= CachedScanChunks);
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
+            w => RunWorker(state, sinks[w], cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+        return new LogQueryScanResult<TSink>(sinks, groupsScanned, state.Records, state.Bytes, skippedRecords, skippedBytes);
+    }
+
+    private (List<QueryUnit> Units, int Groups, long SkippedRecords, long SkippedBytes) PlanQuery(LogQueryScan scan, byte[][] needles)
+    {
+        var units = new List<QueryUnit>();
+        var groups = 0;
+        long skippedRecords = 0, skippedBytes = 0;
+        lock (_lock)
+        {
+            for (var g = 0; g < scan.Groups.Count; g++)
+            {
+                if (_catalog.Find(scan.Groups[g]) is not { } group)
+                {
+                    continue; // Deleted since the query was accepted: nothing to read.
+                }
+
+                groups++;
+                var streams = new Dictionary<int, string>(group.StreamsById.Count);
+                foreach (var s in group.StreamsById.Values)
+                {
+                    streams[s.Id] = s.Name;
+                }
+
+                var start = scan.StartTime;
+                if (group.RetentionInDays is { } days)
+                {
+                    start = Math.Max(start, Now() - (days * 86_400_000L));
+                }
+
+                var end = scan.EndTime;
+                if (start > end)
+                {
+                    continue;
+                }
+
+                var window = new QueryWindow(g, streams, start, end);
+                var heads = new List<HeadView>();
+                if (_heads.TryGetValue(group.Id, out var live))
+                {
+                    heads.Add(live.View());
+                }
+
+                foreach (var sealing in _sealing)
+                {
+                    if (sealing.TryGetValue(group.Id, out var frozen))
+                    {
+                        heads.Add(frozen.View());
+                    }
+                }
+
+                foreach (var head in heads)
+                {
+                    if (head.Count > 0 && head.MaxTimestamp >= start && head.MinTimestamp <= end)
+                    {
+                        for (var from = 0; from < head.Count; from += HeadSliceEvents)
+                        {
+                            units.Add(new QueryUnit(window, head.MinTimestamp, head.MaxTimestamp, head, from, Math.Min(head.Count, from + HeadSliceEvents), null, null));
+                        }
+                    }
+                }
+
+                foreach (var block in _blocks)
+                {
+                    if (block.GroupId != group.Id || block.MaxTimestamp < start || block.MinTimestamp > end)
+                    {
+                        continue;
+                    }
+
+                    foreach (var chunk in block.Chunks)
+                    {
+                        if (chunk.MaxTimestamp < start || chunk.MinTimestamp > end)
+                        {
+                            continue;
+                        }
+
+                        if (!needles.All(n => chunk.Bloom.MayContain(n)))
+                        {
+                            if (chunk.MinTimestamp >= start && chunk.MaxTimestamp <= end)
+                            {
+                                skippedRecords += chunk.Count;
+                                skippedBytes += chunk.MessageBytes;
+                            }
+
+                            continue;
+                        }
+
+                        units.Add(new QueryUnit(window, chunk.MinTimestamp, chunk.MaxTimestamp, null, 0, chunk.Count, block, chunk));
+                    }
+                }
+            }
+        }
+
+        if (scan.NewestFirst)
+        {
+            units.Sort((a, b) => b.Max.CompareTo(a.Max));
+        }
+        else
+        {
+            units.Sort((a, b) => a.Min.CompareTo(b.Min));
+        }
+
+        return (units, groups, skippedRecords, skippedBytes);
+    }
+
+    private void RunWorker<TSink>(QueryScanState state, TSink sink, CancellationToken cancellationToken)
+        where TSink : class, ILogQuerySink
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var index = Interlocked.Increment(ref state.Next) - 1;
+            if (index >= state.Units.Count)
+            {
+                return;
+            }
+
+            var unit = state.Units[index];
+            if (state.NewestFirst && unit.Max < Volatile.Read(ref state.StopBelow))
+            {
+                return; // Sources come newest first, so every later one is older still.
+            }
+
+            IEventColumns events = unit.Head is { } head ? head
+                : state.UseCache ? _cache.Get(unit.Block!, unit.Chunk!) : unit.Block!.ReadChunk(unit.Chunk!);
+            var (records, bytes) = Feed(events, unit, state, sink, cancellationToken);
+            var totalRecords = Interlocked.Add(ref state.Records, records);
+            var totalBytes = Interlocked.Add(ref state.Bytes, bytes);
+            if (state.NewestFirst)
+            {
+                RaiseStopBelow(ref state.StopBelow, sink.StopBelow);
+            }
+
+            state.Scan.Progress?.Invoke(new LogQueryProgress(totalRecords, totalBytes));
+        }
+    }
+
+    private static (long Records, long Bytes) Feed<TSink>(IEventColumns events, in QueryUnit unit, QueryScanState state, TSink sink, CancellationToken cancellationToken)
+        where TSink : class, ILogQuerySink
+    {
+        var window = unit.Window;
+        var needles = state.Needles;
+        long records = 0, bytes = 0;
+        var floor = long.MinValue;
+        for (var i = unit.From; i < unit.To; i++)
+        {
+            if ((i & 4095) == 0)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                floor = state.NewestFirst ? Math.Max(sink.StopBelow, Volatile.Read(ref state.StopBelow)) : long.MinValue;
+            }
+
+            var ts = events.Timestamp(i);
+            if (ts < window.Start || ts > window.End || !window.Streams.TryGetValue(events.Stream(i), out var stream))
+            {
+                continue;
+            }
+
+            var message = events.Message(i);
+            records++;
+            bytes += message.Length;
+            if (ts < floor || !ContainsAll(message, needles))
+            {
+                continue;
+            }
+
+            sink.Add(window.Group, stream, ts, events.IngestionTime(i), events.Seq(i), message);
+        }
+
+        return (records, bytes);
+    }
+
+    private static void RaiseStopBelow(ref long target, long value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>One group's part of a query: its index in the scan, its live streams, its window after retention.</summary>
+    private sealed record QueryWindow(int Group, Dictionary<int, string> Streams, long Start, long End);
+
+    /// <summary>A source to read: a head slice (<c>From..To</c> of a view) or a block chunk.</summary>
+    private readonly record struct QueryUnit(QueryWindow Window, long Min, long Max, HeadView? Head, int From, int To, LogBlock? Block, ChunkInfo? Chunk);
+
+    /// <summary>Shared by a scan's workers: the next source to take, totals, and the newest-first cut-off.</summary>
+    private sealed class QueryScanState(List<QueryUnit> units, byte[][] needles, LogQueryScan scan, bool useCache)
+    {
+        public List<QueryUnit> Units { get; } = units;
+        public byte[][] Needles { get; } = needles;
+        public LogQueryScan Scan { get; } = scan;
+        public bool NewestFirst { get; } = scan.NewestFirst;
+        public bool UseCache { get; } = useCache;
+
+#pragma warning disable SA1401, CA1051 // Interlocked needs fields.
+        public int Next;
+        public long Records;
+        public long Bytes;
+        public long StopBelow = long.MinValue;
+#pragma warning restore SA1401, CA1051
+    }
+}
