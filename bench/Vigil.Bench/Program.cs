@@ -1,7 +1,7 @@
 using Vigil.Bench;
 using Vigil.Bench.Logs;
 
-// Subcommands: ingest-engine, ingest-http, query (metrics); logs-ingest-engine, logs-query-engine, logs-query-http (logs). Each prints one result line and then a one-line JSON summary.
+// Subcommands: ingest-engine, ingest-http, query (metrics); logs-ingest-engine, logs-query-engine, logs-query-http, logs-insights (logs). Each prints one result line and then a one-line JSON summary.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine(BenchArgs.Usage);
