@@ -44,7 +44,14 @@ internal sealed class PutLogEventsHandler(LogStore store)
         var ingestionTime = now;
         if (split.Accepted > 0)
         {
-            var batch = new LogEventBatch();
+            // Sized as LogEventBatch.From sizes it: room for each message's widest UTF-8 form, so it never grows.
+            var capacity = 64;
+            for (var i = split.First; i < split.TooNewStart; i++)
+            {
+                capacity += 20 + (events[i].Message!.Length * 3);
+            }
+
+            var batch = new LogEventBatch(capacity);
             for (var i = split.First; i < split.TooNewStart; i++)
             {
                 batch.Add(timestamps[i], events[i].Message!);
