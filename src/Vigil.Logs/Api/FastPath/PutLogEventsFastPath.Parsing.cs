@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Unicode;
+using Vigil.Protocol.Codecs.AwsJson;
 
 namespace Vigil.Logs.Api.FastPath;
 
@@ -150,18 +151,8 @@ internal sealed partial class PutLogEventsFastPath
         return true;
     }
 
-    private static bool Plain(ref Utf8JsonReader reader, out int start, out int length)
-    {
-        start = length = 0;
-        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
-        {
-            return false;
-        }
-
-        start = (int)reader.TokenStartIndex + 1;
-        length = reader.ValueSpan.Length;
-        return true;
-    }
+    private static bool Plain(ref Utf8JsonReader reader, out int start, out int length) =>
+        JsonBodySlices.TryPlainString(ref reader, out start, out length);
 
     /// <summary>The model's LogGroupName: 1–512 of <c>[.\-_/#A-Za-z0-9]</c> (ASCII, so bytes are characters).</summary>
     private static bool GroupName(ReadOnlySpan<byte> name)
