@@ -56,6 +56,20 @@ public sealed class Shape
     /// The model's pattern as a .NET regex that must match the whole value, as AWS's validation (Java's
     /// <c>Pattern.matches</c>) does: <c>[^:*]*</c> refuses "a:b". Null when there is none or it does not compile here.
     /// </summary>
+    // Non-backtracking where the pattern allows it: linear in the value, so no timeout can refuse a valid name on a
+    // loaded machine. Constructs it lacks (lookarounds, backreferences) fall back to backtracking with a timeout.
+    private static Regex Compile(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+    }
+
     public Regex? PatternRegex
     {
         get
@@ -66,7 +80,7 @@ public sealed class Shape
             }
             try
             {
-                return _pattern ??= new Regex($@"\A(?:{Pattern})\z", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                return _pattern ??= Compile($@"\A(?:{Pattern})\z");
             }
             catch (ArgumentException)
             {

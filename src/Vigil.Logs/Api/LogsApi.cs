@@ -1,8 +1,10 @@
+using Vigil.Logs.Api.FastPath;
 using Vigil.Logs.Engine;
 using Vigil.Logs.Engine.Catalog;
 using Vigil.Logs.FilterPatterns;
 using Vigil.Logs.LiveTail;
 using Vigil.Protocol.Gateway;
+using Vigil.Protocol.Shapes;
 using Vigil.Protocol.Shapes.Logs;
 
 namespace Vigil.Logs.Api;
@@ -43,6 +45,7 @@ public static class LogsApi
         handlers.Register<DescribeLogStreamsRequest, DescribeLogStreamsResponse>(service, "DescribeLogStreams", streams.DescribeLogStreamsAsync);
 
         handlers.Register<PutLogEventsRequest, PutLogEventsResponse>(service, "PutLogEvents", new PutLogEventsHandler(store).HandleAsync);
+        handlers.RegisterRaw(service, "PutLogEvents", WireProtocol.AwsJson1_1, new PutLogEventsFastPath(store).HandleAsync);
         // The audit record keeps where the events went, not the events (up to 10,000 and 1 MB a call).
         handlers.RegisterAuditProjection(service, "PutLogEvents", static input => new PutLogEventsRequest
         {

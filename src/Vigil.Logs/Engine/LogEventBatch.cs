@@ -26,6 +26,15 @@ public sealed class LogEventBatch
 
     internal ArraySegment<byte> Payload => new(_buffer, 0, _length);
 
+    /// <summary>Empties the batch for reuse, keeping its buffer (a fast path reuses one per request).</summary>
+    internal void Clear()
+    {
+        _length = HeaderSize;
+        _previous = 0;
+        Count = 0;
+        MessageBytes = 0;
+    }
+
     public static LogEventBatch From(IReadOnlyList<(long Timestamp, string Message)> events)
     {
         ArgumentNullException.ThrowIfNull(events);

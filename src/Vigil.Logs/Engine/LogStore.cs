@@ -232,6 +232,20 @@ public sealed partial class LogStore : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the stream exists, and its group's retention: what PutLogEvents needs before it splits a batch, without
+    /// the snapshots <see cref="GetLogGroup"/> and <see cref="GetLogStream"/> make.
+    /// </summary>
+    public bool TryGetStreamRetention(LogGroupKey key, string streamName, out int? retentionInDays)
+    {
+        lock (_lock)
+        {
+            var group = _catalog.Find(key);
+            retentionInDays = group?.RetentionInDays;
+            return group is not null && group.Streams.ContainsKey(streamName);
+        }
+    }
+
     /// <summary>The account's log groups in the region, ordered by name.</summary>
     public IReadOnlyList<LogGroupInfo> ListLogGroups(string accountId, string region)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Protocol.Codecs.AwsJson;
 
 namespace Vigil.Metrics.Api.FastPath;
 
@@ -52,17 +53,8 @@ internal sealed partial class PutMetricDataFastPath
         }
     }
 
-    private static bool Text(ref Utf8JsonReader reader, out int start, out int length)
-    {
-        start = length = 0;
-        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
-        {
-            return false;
-        }
-        start = (int)reader.TokenStartIndex + 1;
-        length = reader.ValueSpan.Length;
-        return true;
-    }
+    private static bool Text(ref Utf8JsonReader reader, out int start, out int length) =>
+        JsonBodySlices.TryPlainString(ref reader, out start, out length);
 
     private static bool ParseDatums(ref Utf8JsonReader reader, State s)
     {
