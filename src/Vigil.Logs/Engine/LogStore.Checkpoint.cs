@@ -69,7 +69,7 @@ public sealed partial class LogStore
             });
 
             var snapshotName = $"catalog-{markerLsn:D20}.snap";
-            WriteSnapshotFile(snapshotName, catalog);
+            AtomicFile.WriteAllBytes(Path.Combine(_options.Directory, snapshotName), catalog, _options.Sync);
             List<LogBlock> blocks;
             lock (_lock)
             {
@@ -146,20 +146,6 @@ public sealed partial class LogStore
         {
             _checkpointGate.Release();
         }
-    }
-
-    private void WriteSnapshotFile(string name, byte[] bytes)
-    {
-        var path = Path.Combine(_options.Directory, name);
-        var tmp = AtomicFile.TempPathFor(path);
-        using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(bytes);
-            file.Flush();
-            FileSync.DataSync(file.SafeFileHandle, _options.Sync);
-        }
-
-        AtomicFile.Publish(tmp, path, overwrite: true, _options.Sync);
     }
 
     private async Task BackgroundLoopAsync()

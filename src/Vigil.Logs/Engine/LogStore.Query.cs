@@ -107,11 +107,7 @@ public sealed partial class LogStore
                     streams[s.Id] = s.Name;
                 }
 
-                var start = scan.StartTime;
-                if (group.RetentionInDays is { } days)
-                {
-                    start = Math.Max(start, Now() - (days * 86_400_000L));
-                }
+                var start = RetainedFrom(group, scan.StartTime);
 
                 var end = scan.EndTime;
                 if (start > end)
@@ -120,21 +116,7 @@ public sealed partial class LogStore
                 }
 
                 var window = new QueryWindow(g, streams, start, end);
-                var heads = new List<HeadView>();
-                if (_heads.TryGetValue(group.Id, out var live))
-                {
-                    heads.Add(live.View());
-                }
-
-                foreach (var sealing in _sealing)
-                {
-                    if (sealing.TryGetValue(group.Id, out var frozen))
-                    {
-                        heads.Add(frozen.View());
-                    }
-                }
-
-                foreach (var head in heads)
+                foreach (var head in HeadViews(group.Id))
                 {
                     if (head.Count > 0 && head.MaxTimestamp >= start && head.MinTimestamp <= end)
                     {

@@ -184,28 +184,36 @@ public sealed partial class LogStore
                 }
             }
 
-            var heads = new List<HeadView>();
-            if (_heads.TryGetValue(group.Id, out var live))
-            {
-                heads.Add(live.View());
-            }
+            var heads = HeadViews(group.Id);
 
-            foreach (var sealing in _sealing)
-            {
-                if (sealing.TryGetValue(group.Id, out var frozen))
-                {
-                    heads.Add(frozen.View());
-                }
-            }
-
-            var start = scan.StartTime;
-            if (group.RetentionInDays is { } days)
-            {
-                // Expired events vanish from reads at once; their blocks are deleted by the retention pass.
-                start = Math.Max(start, Now() - (days * 86_400_000L));
-            }
-
-            return (streams, heads, [.. _blocks.Where(b => b.GroupId == group.Id)], start);
+            return (streams, heads, [.. _blocks.Where(b => b.GroupId == group.Id)], RetainedFrom(group, scan.StartTime));
         }
     }
+
+    /// <summary>Under the lock: views of the group's live head and of its heads being sealed.</summary>
+    private List<HeadView> HeadViews(int groupId)
+    {
+        var heads = new List<HeadView>();
+        if (_heads.TryGetValue(groupId, out var live))
+        {
+            heads.Add(live.View());
+        }
+
+        foreach (var sealing in _sealing)
+        {
+            if (sealing.TryGetValue(groupId, out var frozen))
+            {
+                heads.Add(frozen.View());
+            }
+        }
+
+        return heads;
+    }
+
+    /// <summary>
+    /// The first timestamp a read of <paramref name="group"/> may return: expired events vanish from reads at once;
+    /// their blocks are deleted by the retention pass.
+    /// </summary>
+    private long RetainedFrom(Catalog.LogGroupState group, long start) =>
+        group.RetentionInDays is { } days ? Math.Max(start, Now() - (days * 86_400_000L)) : start;
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Vigil.Logs.Engine.Catalog;
-using Vigil.Storage.Blocks;
+using Vigil.Storage.Engines;
 using Vigil.Storage.Manifest;
 using Vigil.Storage.Wal;
 
@@ -75,15 +75,8 @@ public sealed partial class LogStore : IAsyncDisposable
 
     public static LogStore Open(LogStoreOptions options)
     {
-        var blockDir = Path.Combine(options.Directory, "blocks");
-        var walDir = Path.Combine(options.Directory, "wal");
-        Directory.CreateDirectory(blockDir);
-        Directory.CreateDirectory(walDir);
-        BlockWriter.DeleteTempFiles(blockDir);
-        BlockWriter.DeleteTempFiles(options.Directory);
-        var manifest = ManifestStore.Open(options.Directory, sync: options.Sync);
-        var wal = WriteAheadLog.Open(new WalOptions { Directory = walDir, Sync = options.Sync });
-        var store = new LogStore(options, blockDir, wal, manifest);
+        var files = EngineFiles.Open(options.Directory, options.Sync);
+        var store = new LogStore(options, files.BlockDirectory, files.Wal, files.Manifest);
         try
         {
             store.Recover();

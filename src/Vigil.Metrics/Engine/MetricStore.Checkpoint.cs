@@ -30,15 +30,7 @@ public sealed partial class MetricStore
             var written = SealToBlocks(frozen, markerLsn);
 
             var snapshotName = $"series-{markerLsn:D20}.snap";
-            var snapshotPath = Path.Combine(_options.Directory, snapshotName);
-            var tmp = AtomicFile.TempPathFor(snapshotPath);
-            using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                file.Write(Catalog.EncodeSnapshot());
-                file.Flush();
-                FileSync.DataSync(file.SafeFileHandle, _options.Sync);
-            }
-            AtomicFile.Publish(tmp, snapshotPath, overwrite: true, _options.Sync);
+            AtomicFile.WriteAllBytes(Path.Combine(_options.Directory, snapshotName), Catalog.EncodeSnapshot(), _options.Sync);
 
             List<MetricBlock> blocks;
             lock (_lock)

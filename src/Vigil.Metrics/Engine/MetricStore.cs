@@ -1,6 +1,7 @@
 using System.Globalization;
 using Vigil.Metrics.Statistics;
 using Vigil.Storage.Blocks;
+using Vigil.Storage.Engines;
 using Vigil.Storage.IO;
 using Vigil.Storage.Manifest;
 using Vigil.Storage.Wal;
@@ -100,15 +101,8 @@ public sealed partial class MetricStore : IAsyncDisposable
 
     public static MetricStore Open(MetricStoreOptions options)
     {
-        var blockDir = Path.Combine(options.Directory, "blocks");
-        var walDir = Path.Combine(options.Directory, "wal");
-        Directory.CreateDirectory(blockDir);
-        Directory.CreateDirectory(walDir);
-        BlockWriter.DeleteTempFiles(blockDir);
-        BlockWriter.DeleteTempFiles(options.Directory);
-        var manifest = ManifestStore.Open(options.Directory, sync: options.Sync);
-        var wal = WriteAheadLog.Open(new WalOptions { Directory = walDir, Sync = options.Sync });
-        var store = new MetricStore(options, blockDir, wal, manifest);
+        var files = EngineFiles.Open(options.Directory, options.Sync);
+        var store = new MetricStore(options, files.BlockDirectory, files.Wal, files.Manifest);
         try
         {
             store.Recover();

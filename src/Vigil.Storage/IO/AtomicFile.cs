@@ -23,6 +23,19 @@ public static class AtomicFile
         FileSync.Directory(Path.GetDirectoryName(Path.GetFullPath(finalPath))!, sync);
     }
 
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="finalPath"/> by the whole protocol: temp file, data sync, rename, directory sync.</summary>
+    public static void WriteAllBytes(string finalPath, ReadOnlySpan<byte> bytes, SyncMode sync)
+    {
+        var tempPath = TempPathFor(finalPath);
+        using (var file = File.OpenHandle(tempPath, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            RandomAccess.Write(file, bytes, 0);
+            FileSync.DataSync(file, sync);
+        }
+
+        Publish(tempPath, finalPath, overwrite: true, sync);
+    }
+
     /// <summary>Deletes <paramref name="path"/> if it exists; returns whether it did.</summary>
     public static bool DeleteIfExists(string path)
     {

@@ -89,17 +89,7 @@ internal sealed class QueryDefinitionStore
         }
     }
 
-    private void Save()
-    {
-        var temp = AtomicFile.TempPathFor(_path);
-        using (var file = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
-        {
-            RandomAccess.Write(file, JsonSerializer.SerializeToUtf8Bytes(_all), 0);
-            FileSync.DataSync(file, _sync);
-        }
-
-        AtomicFile.Publish(temp, _path, overwrite: true, _sync);
-    }
+    private void Save() => AtomicFile.WriteAllBytes(_path, JsonSerializer.SerializeToUtf8Bytes(_all), _sync);
 }
 
 /// <summary>One saved query as the file holds it.</summary>
