@@ -71,7 +71,7 @@ public sealed class InsightsQuery
 
             if (_plan.AppendPointer && row.HasEvent && !_plan.Columns.Contains("@ptr"))
             {
-                fields.Add(new ResultField("@ptr", LogRecordPointer.Encode(row.Event)));
+                fields.Add(new ResultField("@ptr", LogRecordPointer.Encode(row.LogGroup, row.LogStream, row.Timestamp, row.Seq)));
             }
 
             rendered.Add(fields);

@@ -28,8 +28,20 @@ internal static class InsightsCorpus
     ];
 
     /// <summary>Runs <paramref name="query"/> over the corpus; each row as "field=value|field=value", @ptr left out
-    /// (its own test checks it).</summary>
-    public static string[] Rows(string query) => Render(InsightsQuery.Compile(query).Run(Events));
+    /// (its own test checks it). Events go in both as strings and as UTF-8 (as a scan hands them over), which must agree.</summary>
+    public static string[] Rows(string query)
+    {
+        var compiled = InsightsQuery.Compile(query);
+        var rows = Render(compiled.Run(Events));
+        var accumulator = compiled.CreateAccumulator();
+        foreach (var e in Events)
+        {
+            accumulator.Add(e.LogGroup, e.LogStream, e.Timestamp, e.IngestionTime, e.Seq, System.Text.Encoding.UTF8.GetBytes(e.Message));
+        }
+
+        Render(compiled.Finish(accumulator)).ShouldBe(rows, $"{query}: UTF-8 input");
+        return rows;
+    }
 
     public static string[] Render(InsightsResult result) =>
         [.. result.Rows.Select(r => string.Join('|', r.Where(f => f.Field != "@ptr").Select(f => $"{f.Field}={f.Value}")))];

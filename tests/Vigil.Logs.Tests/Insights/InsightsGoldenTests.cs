@@ -158,10 +158,19 @@ public sealed class InsightsGoldenTests
     }
 
     [Fact]
-    public void Broken_json_and_lone_surrogates_only_lose_discovered_fields()
+    public void Broken_json_only_loses_discovered_fields_and_lone_surrogates_read_as_replacement_characters()
     {
+        // A stored message is UTF-8, where a lone surrogate can only have become U+FFFD.
         LogEventInput[] events = [new("a:g", "s", 1, 1, 1, "{\"a\": \"\uD800\"}"), new("a:g", "s", 2, 2, 2, "{\"a\": 1")];
-        InsightsCorpus.Render(InsightsQuery.Compile("fields a, strlen(@message) as n").Run(events)).ShouldBe(["n=7", "n=10"]);
+        InsightsCorpus.Render(InsightsQuery.Compile("fields a, strlen(@message) as n").Run(events)).ShouldBe(["n=7", "a=\uFFFD|n=10"]);
+    }
+
+    [Fact]
+    public void Regexes_the_linear_engine_refuses_run_on_the_backtracking_one()
+    {
+        // A lookahead and a backreference: outside NonBacktracking's subset, so the time-limited engine runs them.
+        InsightsCorpus.Rows("parse @message /(?<word>[a-z]+)(?= line)/ | filter ispresent(word) | fields word").ShouldBe(["word=plain"]);
+        InsightsCorpus.Rows("filter @message like /(l)\\1/ | fields @logStream").ShouldBe(["@logStream=s2"]);
     }
 
     [Fact]

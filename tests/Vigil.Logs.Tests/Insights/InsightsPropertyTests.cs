@@ -105,7 +105,7 @@ public sealed class InsightsPropertyTests
 
             foreach (var e in shuffled.Skip(cut))
             {
-                second.Add(e);
+                second.Add(e.LogGroup, e.LogStream, e.Timestamp, e.IngestionTime, e.Seq, System.Text.Encoding.UTF8.GetBytes(e.Message)); // as a scan does
             }
 
             second.Merge(first);

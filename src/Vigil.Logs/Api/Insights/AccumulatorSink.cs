@@ -21,15 +21,14 @@ internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames) : 
 
     public void Add(int group, string stream, long timestamp, long ingestionTime, long seq, ReadOnlySpan<byte> message)
     {
-        var text = System.Text.Encoding.UTF8.GetString(message);
         if (_newest is null)
         {
-            Accumulator.Add(new LogEventInput(logNames[group], stream, timestamp, ingestionTime, seq, text));
+            Accumulator.Add(logNames[group], stream, timestamp, ingestionTime, seq, message);
             return;
         }
 
         var matched = Accumulator.Statistics.RecordsMatched;
-        Accumulator.Add(new LogEventInput(logNames[group], stream, timestamp, ingestionTime, seq, text));
+        Accumulator.Add(logNames[group], stream, timestamp, ingestionTime, seq, message);
         if (Accumulator.Statistics.RecordsMatched == matched)
         {
             return;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text;
 
 namespace Vigil.Logs.Insights.Execution;
 
@@ -13,8 +13,6 @@ internal static class DiscoveredFields
 {
     /// <summary>AWS extracts at most 200 fields from a JSON event.</summary>
     public const int MaxJsonFields = 200;
-
-    private const int MaxDepth = 64;
 
     public static Dictionary<string, Value>? Discover(string message)
     {
@@ -34,70 +32,9 @@ internal static class DiscoveredFields
 
     private static Dictionary<string, Value>? DiscoverJson(string message)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(message, new JsonDocumentOptions { MaxDepth = MaxDepth });
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            var fields = new Dictionary<string, Value>(StringComparer.Ordinal);
-            Flatten(document.RootElement, "", fields);
-            return fields;
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException)
-        {
-            return null; // Not JSON after all (or a lone surrogate, which UTF-8 cannot carry): only the system fields.
-        }
-    }
-
-    private static void Flatten(JsonElement element, string prefix, Dictionary<string, Value> fields)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in element.EnumerateObject())
-            {
-                var name = prefix.Length == 0 ? (property.Name.StartsWith('@') ? "@" + property.Name : property.Name) : prefix + "." + property.Name;
-                Flatten(property.Value, name, fields);
-                if (fields.Count >= MaxJsonFields)
-                {
-                    return;
-                }
-            }
-
-            return;
-        }
-
-        if (element.ValueKind == JsonValueKind.Array)
-        {
-            var index = 0;
-            foreach (var item in element.EnumerateArray())
-            {
-                Flatten(item, prefix + "." + index.ToString(CultureInfo.InvariantCulture), fields);
-                index++;
-                if (fields.Count >= MaxJsonFields)
-                {
-                    return;
-                }
-            }
-
-            return;
-        }
-
-        if (fields.Count >= MaxJsonFields)
-        {
-            return;
-        }
-
-        fields[prefix] = element.ValueKind switch
-        {
-            JsonValueKind.String => Value.String(element.GetString()),
-            JsonValueKind.Number => Value.WrittenNumber(element.GetRawText(), element.GetDouble()),
-            JsonValueKind.True => Value.String("true"),
-            JsonValueKind.False => Value.String("false"),
-            _ => Value.Null,
-        };
+        // As stored: UTF-8, where a lone surrogate has become U+FFFD.
+        var index = new JsonFieldIndex(null);
+        return index.Load(Encoding.UTF8.GetBytes(message)) ? new Dictionary<string, Value>(index.All(), StringComparer.Ordinal) : null;
     }
 
     /// <summary>"REPORT RequestId: id\tDuration: 1.5 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB".</summary>

@@ -13,11 +13,11 @@ internal abstract class Evaluator
     /// <summary>Regexes from queries get a 100 ms budget per match; a timeout counts as "no match".</summary>
     public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
 
-    public static bool IsMatch(Regex regex, string text)
+    public static bool IsMatch(QueryRegex regex, string text)
     {
         try
         {
-            return regex.IsMatch(text);
+            return regex.Regex.IsMatch(text);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -123,10 +123,19 @@ internal sealed class LogicalEvaluator(bool isAnd, Evaluator left, Evaluator rig
 
 /// <summary><c>like</c> / <c>=~</c>: a substring test (case-sensitive) for strings, a regex search for
 /// <c>/regex/</c>. A missing operand matches neither <c>like</c> nor <c>not like</c>.</summary>
-internal sealed class LikeEvaluator(Evaluator operand, Evaluator? pattern, Regex? regex, bool negated) : Evaluator
+internal sealed class LikeEvaluator(Evaluator operand, Evaluator? pattern, QueryRegex? regex, bool negated) : Evaluator
 {
+    // "@message like 'text'" searches the event's UTF-8 as it is: the common filter needs no decoded message.
+    private readonly byte[]? _messageNeedle = regex is null && operand is FieldEvaluator { Name: "@message" } && pattern is ConstantEvaluator constant
+        && constant.Value.AsText() is { } literal ? System.Text.Encoding.UTF8.GetBytes(literal) : null;
+
     public override Value Evaluate(Row row)
     {
+        if (_messageNeedle is not null && row.TryGetMessageUtf8(out var utf8))
+        {
+            return Value.Boolean(utf8.IndexOf(_messageNeedle) >= 0 != negated);
+        }
+
         if (operand.Evaluate(row).AsText() is not { } text)
         {
             return Value.Boolean(false);

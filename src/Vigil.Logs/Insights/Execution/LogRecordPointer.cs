@@ -9,9 +9,11 @@ namespace Vigil.Logs.Insights.Execution;
 /// </summary>
 public static class LogRecordPointer
 {
-    public static string Encode(in LogEventInput e)
+    public static string Encode(in LogEventInput e) => Encode(e.LogGroup, e.LogStream, e.Timestamp, e.Seq);
+
+    public static string Encode(string logGroup, string logStream, long timestamp, long seq)
     {
-        var text = string.Create(CultureInfo.InvariantCulture, $"{e.LogGroup}\n{e.LogStream}\n{e.Timestamp}\n{e.Seq}");
+        var text = string.Create(CultureInfo.InvariantCulture, $"{logGroup}\n{logStream}\n{timestamp}\n{seq}");
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 

@@ -13,6 +13,7 @@ public sealed class QueryAccumulator
     private readonly QueryPlan _plan;
     private readonly StatsCollector? _stats;
     private readonly RowCollector? _rows;
+    private readonly Row _scratch = Row.Scratch(new Utf8Interner());
     private long _recordsScanned;
     private long _recordsMatched;
     private long _bytesScanned;
@@ -47,9 +48,29 @@ public sealed class QueryAccumulator
             return;
         }
 
-        _recordsScanned++;
         _bytesScanned += System.Text.Encoding.UTF8.GetByteCount(e.Message);
-        var row = new Row(e);
+        _scratch.Load(e);
+        Process();
+    }
+
+    /// <summary>One event with its message as UTF-8 (only read during the call), as a scan hands it over: nothing
+    /// is decoded or allocated for an event unless the query needs it.</summary>
+    public void Add(string logGroup, string logStream, long timestamp, long ingestionTime, long seq, ReadOnlySpan<byte> message)
+    {
+        if (timestamp < _plan.Hints.StartTime || timestamp > _plan.Hints.EndTime)
+        {
+            return;
+        }
+
+        _bytesScanned += message.Length;
+        _scratch.Load(logGroup, logStream, timestamp, ingestionTime, seq, message);
+        Process();
+    }
+
+    private void Process()
+    {
+        _recordsScanned++;
+        var row = _scratch;
         for (var i = 0; i < _plan.FirstBlocking; i++)
         {
             if (!StreamingSteps.Apply(_plan.Nodes[i], row))
@@ -65,7 +86,7 @@ public sealed class QueryAccumulator
         }
         else
         {
-            _rows!.Add(row);
+            _rows!.AddScratch(row);
         }
     }
 

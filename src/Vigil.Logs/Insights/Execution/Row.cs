@@ -1,39 +1,116 @@
+using System.Text;
+
 namespace Vigil.Logs.Insights.Execution;
 
 /// <summary>
 /// One record flowing through the pipeline: an event's system fields, its discovered fields (found on first use),
 /// and the fields commands set (<c>fields</c>, <c>parse</c>, <c>stats</c> output). Set fields shadow the others.
-/// Rows made by <c>stats</c> have no event. Not thread-safe; a row belongs to one accumulator at a time.
+/// Rows made by <c>stats</c> have no event. A scan reuses one row per worker for every event (<see cref="Load"/>):
+/// the message stays UTF-8 until something needs it as text, and a collector that keeps a row keeps a
+/// <see cref="Detach"/>ed copy. Not thread-safe; a row belongs to one accumulator at a time.
 /// </summary>
 public sealed class Row
 {
-    private readonly LogEventInput _event;
-    private readonly bool _hasEvent;
+    private const byte NotDiscovered = 0, DiscoveredJson = 1, DiscoveredOther = 2, NoFields = 3;
+
+    private readonly Utf8Interner? _interner;
+    private bool _hasEvent;
+    private string _logGroup = "";
+    private string _logStream = "";
+    private long _timestamp;
+    private long _ingestionTime;
+    private long _seq;
+    private string? _message;
+    private byte[] _utf8 = [];
+    private int _utf8Length = -1; // -1: the event came as a string and has not been encoded yet
     private List<KeyValuePair<string, Value>>? _set;
-    private Dictionary<string, Value>? _discovered;
-    private bool _discoveryDone;
+    private byte _discovery;
+    private JsonFieldIndex? _json;
+    private Dictionary<string, Value>? _otherFields;
 
-    public Row(LogEventInput e)
-    {
-        _event = e;
-        _hasEvent = true;
-    }
+    public Row(LogEventInput e) => Load(e);
 
-    private Row()
-    {
-    }
+    private Row(Utf8Interner? interner) => _interner = interner;
 
-    public static Row Empty() => new();
+    public static Row Empty() => new((Utf8Interner?)null);
+
+    /// <summary>A row for a scan to <see cref="Load"/> event after event, sharing the worker's interner.</summary>
+    internal static Row Scratch(Utf8Interner interner) => new(interner);
 
     public bool HasEvent => _hasEvent;
 
-    public LogEventInput Event => _event;
+    public long Timestamp => _timestamp;
+
+    public long Seq => _seq;
+
+    public string LogStream => _logStream;
+
+    public string LogGroup => _logGroup;
+
+    public LogEventInput Event => new(_logGroup, _logStream, _timestamp, _ingestionTime, _seq, Message);
 
     /// <summary>Aggregate results of the stats group this row came from (read by the stats output expressions).</summary>
     internal Value[]? Slots { get; set; }
 
     /// <summary>Fields set by commands, in the order they were first set.</summary>
     public IReadOnlyList<KeyValuePair<string, Value>> SetFields => _set ?? (IReadOnlyList<KeyValuePair<string, Value>>)[];
+
+    private string Message => _message ??= Encoding.UTF8.GetString(_utf8, 0, _utf8Length);
+
+    /// <summary>The event's message as UTF-8, unless a command has set <c>@message</c>: then false.</summary>
+    internal bool TryGetMessageUtf8(out ReadOnlySpan<byte> utf8)
+    {
+        if (!_hasEvent || IsSet("@message"))
+        {
+            utf8 = default;
+            return false;
+        }
+
+        utf8 = MessageUtf8();
+        return true;
+    }
+
+    /// <summary>Makes this row the given event; the message bytes are copied.</summary>
+    internal void Load(string logGroup, string logStream, long timestamp, long ingestionTime, long seq, ReadOnlySpan<byte> message)
+    {
+        Reset(logGroup, logStream, timestamp, ingestionTime, seq);
+        if (_utf8.Length < message.Length)
+        {
+            _utf8 = new byte[Math.Max(message.Length, _utf8.Length * 2)];
+        }
+
+        message.CopyTo(_utf8);
+        _utf8Length = message.Length;
+        _message = null;
+    }
+
+    internal void Load(in LogEventInput e)
+    {
+        Reset(e.LogGroup, e.LogStream, e.Timestamp, e.IngestionTime, e.Seq);
+        _message = e.Message;
+        _utf8Length = -1;
+    }
+
+    /// <summary>A copy that owns its data, for a collector to keep after this row moves on to the next event.</summary>
+    internal Row Detach()
+    {
+        var copy = new Row((Utf8Interner?)null)
+        {
+            _hasEvent = _hasEvent,
+            _logGroup = _logGroup,
+            _logStream = _logStream,
+            _timestamp = _timestamp,
+            _ingestionTime = _ingestionTime,
+            _seq = _seq,
+            _message = _hasEvent ? Message : null,
+            _set = _set is { Count: > 0 } ? [.. _set] : null,
+            Slots = Slots,
+        };
+        return copy;
+    }
+
+    /// <summary>A string for a short value, shared with earlier rows of the scan that had the same one.</summary>
+    internal string Intern(ReadOnlySpan<char> text) => _interner?.Intern(text) ?? text.ToString();
 
     public Value Get(string name)
     {
@@ -55,21 +132,25 @@ public sealed class Row
 
         switch (name)
         {
-            case "@timestamp": return Value.Timestamp(_event.Timestamp);
-            case "@message": return Value.String(_event.Message);
-            case "@logStream": return Value.String(_event.LogStream);
-            case "@log": return Value.String(_event.LogGroup);
-            case "@ingestionTime": return Value.Timestamp(_event.IngestionTime);
-            case "@ptr": return Value.String(LogRecordPointer.Encode(_event));
+            case "@timestamp": return Value.Timestamp(_timestamp);
+            case "@message": return Value.String(Message);
+            case "@logStream": return Value.String(_logStream);
+            case "@log": return Value.String(_logGroup);
+            case "@ingestionTime": return Value.Timestamp(_ingestionTime);
+            case "@ptr": return Value.String(LogRecordPointer.Encode(_logGroup, _logStream, _timestamp, _seq));
         }
 
-        if (!_discoveryDone)
+        if (_discovery == NotDiscovered)
         {
-            _discovered = DiscoveredFields.Discover(_event.Message);
-            _discoveryDone = true;
+            Discover();
         }
 
-        return _discovered is not null && _discovered.TryGetValue(name, out var value) ? value : Value.Null;
+        return _discovery switch
+        {
+            DiscoveredJson => _json!.Get(name) ?? Value.Null,
+            DiscoveredOther => _otherFields!.TryGetValue(name, out var value) ? value : Value.Null,
+            _ => Value.Null,
+        };
     }
 
     public void Set(string name, Value value)
@@ -85,5 +166,68 @@ public sealed class Row
         }
 
         _set.Add(new(name, value));
+    }
+
+    private void Reset(string logGroup, string logStream, long timestamp, long ingestionTime, long seq)
+    {
+        _hasEvent = true;
+        (_logGroup, _logStream, _timestamp, _ingestionTime, _seq) = (logGroup, logStream, timestamp, ingestionTime, seq);
+        _set?.Clear();
+        _discovery = NotDiscovered;
+        _otherFields = null;
+        Slots = null;
+    }
+
+    private bool IsSet(string name)
+    {
+        if (_set is not null)
+        {
+            foreach (var (key, _) in _set)
+            {
+                if (string.Equals(key, name, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private ReadOnlySpan<byte> MessageUtf8()
+    {
+        if (_utf8Length < 0)
+        {
+            var needed = Encoding.UTF8.GetByteCount(_message!);
+            if (_utf8.Length < needed)
+            {
+                _utf8 = new byte[needed];
+            }
+
+            _utf8Length = Encoding.UTF8.GetBytes(_message!, _utf8);
+        }
+
+        return _utf8.AsSpan(0, _utf8Length);
+    }
+
+    /// <summary>JSON objects through the reusable index; anything else (Lambda REPORT lines) the slow way, rarely.</summary>
+    private void Discover()
+    {
+        var utf8 = MessageUtf8();
+        var start = 0;
+        while (start < utf8.Length && utf8[start] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            start++;
+        }
+
+        if (start < utf8.Length && utf8[start] == (byte)'{')
+        {
+            _json ??= new JsonFieldIndex(_interner);
+            _discovery = _json.Load(utf8) ? DiscoveredJson : NoFields;
+            return;
+        }
+
+        _otherFields = utf8.StartsWith("REPORT RequestId:"u8) ? DiscoveredFields.Discover(Message) : null;
+        _discovery = _otherFields is null ? NoFields : DiscoveredOther;
     }
 }

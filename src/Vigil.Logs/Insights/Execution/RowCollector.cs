@@ -42,13 +42,16 @@ internal sealed class RowCollector
 
     public bool IsFull => _bound is { } k && _heap!.Count >= k;
 
-    public void Add(Row row) => Offer(_order.Make(row));
+    public void Add(Row row) => Offer(_order.Make(row), scratch: false);
+
+    /// <summary>Offers a row the caller goes on reusing: a copy is kept, and only when the row makes the cut.</summary>
+    public void AddScratch(Row row) => Offer(_order.Make(row), scratch: true);
 
     public void Merge(RowCollector other)
     {
         foreach (var entry in other.Entries())
         {
-            Offer(entry);
+            Offer(entry, scratch: false);
         }
     }
 
@@ -81,17 +84,17 @@ internal sealed class RowCollector
         }
     }
 
-    private void Offer(RowOrder.Entry entry)
+    private void Offer(RowOrder.Entry entry, bool scratch)
     {
         if (_dedupFields is not null)
         {
             if (DedupKey(entry.Row, _dedupFields) is not { } key)
             {
-                _all!.Add(entry);
+                _all!.Add(Keep(entry, scratch));
             }
             else if (!_bestPerKey!.TryGetValue(key, out var kept) || _order.Compare(entry, kept) < 0)
             {
-                _bestPerKey[key] = entry;
+                _bestPerKey[key] = Keep(entry, scratch);
             }
 
             return;
@@ -99,19 +102,23 @@ internal sealed class RowCollector
 
         if (_heap is null)
         {
-            _all!.Add(entry);
+            _all!.Add(Keep(entry, scratch));
             return;
         }
 
         if (_heap.Count < _bound!.Value)
         {
+            entry = Keep(entry, scratch);
             _heap.Enqueue(entry, entry);
         }
         else if (_order.Compare(entry, _heap.Peek()) < 0)
         {
+            entry = Keep(entry, scratch);
             _heap.DequeueEnqueue(entry, entry);
         }
     }
+
+    private static RowOrder.Entry Keep(RowOrder.Entry entry, bool scratch) => scratch ? entry with { Row = entry.Row.Detach() } : entry;
 
     /// <summary>The rendered values joined with a separator no rendering contains, or null when one is missing.</summary>
     public static string? DedupKey(Row row, IReadOnlyList<string> fields)

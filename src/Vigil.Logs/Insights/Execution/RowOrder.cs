@@ -58,12 +58,10 @@ internal sealed class RowOrder : IComparer<RowOrder.Entry>
             return 0; // Rows made by stats keep their arrival order (sorts are stable).
         }
 
-        var x = a.Event;
-        var y = b.Event;
-        var order = y.Timestamp.CompareTo(x.Timestamp);
-        order = order != 0 ? order : y.Seq.CompareTo(x.Seq);
-        order = order != 0 ? order : string.CompareOrdinal(x.LogStream, y.LogStream);
-        return order != 0 ? order : string.CompareOrdinal(x.LogGroup, y.LogGroup);
+        var order = b.Timestamp.CompareTo(a.Timestamp);
+        order = order != 0 ? order : b.Seq.CompareTo(a.Seq);
+        order = order != 0 ? order : string.CompareOrdinal(a.LogStream, b.LogStream);
+        return order != 0 ? order : string.CompareOrdinal(a.LogGroup, b.LogGroup);
     }
 
     public sealed record Entry(Row Row, Value[] Keys);

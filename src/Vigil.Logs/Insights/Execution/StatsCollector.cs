@@ -12,27 +12,53 @@ internal sealed class StatsCollector(StatsNode stats)
 {
     private readonly Dictionary<GroupKey, Group> _groups = [];
 
+    // Per event, the by-values and their renderings go into these and are copied only for a new group.
+    private readonly Value[] _values = new Value[stats.GroupBy.Count];
+    private readonly string?[] _texts = new string?[stats.GroupBy.Count];
+
+    // The last formatted rendering per by-column: consecutive events mostly share a bin(5m) bucket or a computed number.
+    private readonly (ValueKind Kind, double Number, string? Text)[] _lastFormatted = new (ValueKind, double, string?)[stats.GroupBy.Count];
+
     public int GroupCount => _groups.Count;
 
     public void Add(Row row)
     {
-        var values = new Value[stats.GroupBy.Count];
-        for (var i = 0; i < values.Length; i++)
+        var hash = default(HashCode);
+        for (var i = 0; i < _values.Length; i++)
         {
-            values[i] = stats.GroupBy[i].Value.Evaluate(row);
+            var value = stats.GroupBy[i].Value.Evaluate(row);
+            _values[i] = value;
+            _texts[i] = Render(i, value);
+            hash.Add(_texts[i], StringComparer.Ordinal);
         }
 
-        var key = new GroupKey(values);
-        if (!_groups.TryGetValue(key, out var group))
+        var probe = new GroupKey(_texts, hash.ToHashCode());
+        if (!_groups.TryGetValue(probe, out var group))
         {
-            group = new Group(values, [.. stats.Slots.Select(s => s.Create())]);
-            _groups.Add(key, group);
+            group = new Group([.. _values], [.. stats.Slots.Select(s => s.Create())]);
+            _groups.Add(new GroupKey([.. _texts], probe.Hash), group);
         }
 
         foreach (var state in group.States)
         {
             state.Add(row);
         }
+    }
+
+    private string? Render(int column, Value value)
+    {
+        if (!value.IsFormatted)
+        {
+            return value.Render();
+        }
+
+        ref var last = ref _lastFormatted[column];
+        if (last.Text is null || last.Kind != value.Kind || !last.Number.Equals(value.RawNumber))
+        {
+            last = (value.Kind, value.RawNumber, value.Render());
+        }
+
+        return last.Text;
     }
 
     /// <summary>Folds <paramref name="other"/> (same stats node) into this one; <paramref name="other"/> is spent.</summary>
@@ -101,28 +127,17 @@ internal sealed class StatsCollector(StatsNode stats)
 
     private sealed record Group(Value[] Values, Aggregator[] States);
 
-    private readonly struct GroupKey : IEquatable<GroupKey>
+    /// <summary>A group's by-values as rendered: groups are equal when their renderings are.</summary>
+    private readonly struct GroupKey(string?[] texts, int hash) : IEquatable<GroupKey>
     {
-        private readonly string?[] _texts;
-        private readonly int _hash;
+        public int Hash => hash;
 
-        public GroupKey(Value[] values)
-        {
-            _texts = new string?[values.Length];
-            var hash = new HashCode();
-            for (var i = 0; i < values.Length; i++)
-            {
-                _texts[i] = values[i].Render();
-                hash.Add(_texts[i], StringComparer.Ordinal);
-            }
-
-            _hash = hash.ToHashCode();
-        }
-
-        public bool Equals(GroupKey other) => _texts.AsSpan().SequenceEqual(other._texts, StringComparer.Ordinal);
+        public bool Equals(GroupKey other) => texts.AsSpan().SequenceEqual(other.Texts, StringComparer.Ordinal);
 
         public override bool Equals(object? obj) => obj is GroupKey other && Equals(other);
 
-        public override int GetHashCode() => _hash;
+        public override int GetHashCode() => hash;
+
+        private string?[] Texts => texts;
     }
 }

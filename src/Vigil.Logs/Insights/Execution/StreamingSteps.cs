@@ -38,7 +38,7 @@ internal static class StreamingSteps
         System.Text.RegularExpressions.Match match;
         try
         {
-            match = parse.Pattern.Match(text);
+            match = parse.Pattern.Regex.Match(text);
         }
         catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
         {
@@ -53,7 +53,7 @@ internal static class StreamingSteps
         foreach (var (name, group) in parse.Captures)
         {
             var capture = match.Groups[group];
-            row.Set(name, capture.Success ? Value.String(capture.Value) : Value.Null);
+            row.Set(name, capture.Success ? Value.String(row.Intern(capture.ValueSpan)) : Value.Null);
         }
     }
 }

@@ -33,6 +33,11 @@ public readonly struct Value : IEquatable<Value>
 
     public bool IsNull => Kind == ValueKind.Null;
 
+    /// <summary>A number or timestamp whose text is made by formatting (so equal numbers render alike).</summary>
+    internal bool IsFormatted => Kind is ValueKind.Number or ValueKind.Timestamp && _text is null;
+
+    internal double RawNumber => _number;
+
     public static Value String(string? text) => text is null ? Null : new(ValueKind.String, text, 0);
 
     public static Value Number(double number) => double.IsFinite(number) ? new(ValueKind.Number, null, number) : Null;
@@ -84,6 +89,12 @@ public readonly struct Value : IEquatable<Value>
         number == Math.Floor(number) && Math.Abs(number) < 1e15
             ? ((long)number).ToString(CultureInfo.InvariantCulture)
             : number.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary><see cref="FormatNumber"/> into UTF-8, without allocating.</summary>
+    public static bool TryFormatNumber(double number, Span<byte> utf8, out int written) =>
+        number == Math.Floor(number) && Math.Abs(number) < 1e15
+            ? ((long)number).TryFormat(utf8, out written, default, CultureInfo.InvariantCulture)
+            : number.TryFormat(utf8, out written, "R", CultureInfo.InvariantCulture);
 
     /// <summary>UTC, <c>yyyy-MM-dd HH:mm:ss.fff</c>, as GetQueryResults shows <c>@timestamp</c>.</summary>
     public static string FormatTimestamp(long milliseconds)

@@ -166,7 +166,7 @@ internal sealed class ByTimeAggregator(Evaluator argument, bool latest) : Aggreg
         }
 
         var key = row.HasEvent
-            ? (row.Event.Timestamp, row.Event.Seq, row.Event.LogStream, row.Event.LogGroup)
+            ? (row.Timestamp, row.Seq, row.LogStream, row.LogGroup)
             : (row.Get("@timestamp").TryGetNumber(out var t) ? (long)t : 0, 0L, "", "");
         Offer(key, value);
     }

@@ -32,11 +32,11 @@ internal static class ExpressionBinder
         return evaluator;
     }
 
-    public static Regex CompileRegex(string pattern, SourceSpan span)
+    public static QueryRegex CompileRegex(string pattern, SourceSpan span)
     {
         try
         {
-            return new Regex(pattern, RegexOptions.CultureInvariant, Evaluator.RegexTimeout);
+            return QueryRegex.Create(pattern, RegexOptions.CultureInvariant);
         }
         catch (ArgumentException)
         {

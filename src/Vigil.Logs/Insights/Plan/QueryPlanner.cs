@@ -126,7 +126,7 @@ internal static class QueryPlanner
             }
         }
 
-        var glob = new Regex(pattern.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline, Evaluator.RegexTimeout);
+        var glob = QueryRegex.Create(pattern.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline);
         return new ParseNode(source, glob, [.. parse.Names.Select((name, i) => (name, i + 1))], parse.Span);
     }
 
