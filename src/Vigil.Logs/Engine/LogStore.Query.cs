@@ -15,6 +15,12 @@ public interface ILogQuerySink
     /// <summary>Events with an earlier timestamp can no longer change this sink's result (<see cref="long.MinValue"/>:
     /// any event may). A newest-first scan skips such events and stops at sources wholly older than this.</summary>
     long StopBelow { get; }
+
+    /// <summary>Called by the sink's worker after each source (a chunk or a head slice): a point where the sink's
+    /// state is consistent, e.g. to publish partial results.</summary>
+    void SourceDone()
+    {
+    }
 }
 
 /// <summary>What a query reads: every event of some log groups in a window (both ends inclusive, epoch ms).</summary>
@@ -190,6 +196,7 @@ public sealed partial class LogStore
             IEventColumns events = unit.Head is { } head ? head
                 : state.UseCache ? _cache.Get(unit.Block!, unit.Chunk!) : unit.Block!.ReadChunk(unit.Chunk!);
             var (records, bytes) = Feed(events, unit, state, sink, cancellationToken);
+            sink.SourceDone();
             var totalRecords = Interlocked.Add(ref state.Records, records);
             var totalBytes = Interlocked.Add(ref state.Bytes, bytes);
             if (state.NewestFirst)

@@ -48,7 +48,13 @@ public sealed class InsightsQuery
 
     /// <summary>Runs the rest of the query over the merged partial results: stats output, sorting, the final limit,
     /// and rendering. <paramref name="accumulator"/> is spent.</summary>
-    public InsightsResult Finish(QueryAccumulator accumulator)
+    public InsightsResult Finish(QueryAccumulator accumulator) => Complete(accumulator, copyRows: false);
+
+    /// <summary>The result so far of an accumulator that will take more events: finished over copies of its rows,
+    /// which the finishing steps may change, so the accumulator can go on as if this had not been called.</summary>
+    public InsightsResult Snapshot(QueryAccumulator accumulator) => Complete(accumulator, copyRows: true);
+
+    private InsightsResult Complete(QueryAccumulator accumulator, bool copyRows)
     {
         ArgumentNullException.ThrowIfNull(accumulator);
         if (!ReferenceEquals(accumulator.Plan, _plan))
@@ -56,7 +62,17 @@ public sealed class InsightsQuery
             throw new ArgumentException("the accumulator belongs to another query", nameof(accumulator));
         }
 
-        var rows = FinishingStage.Run(_plan.Nodes, _plan.FirstBlocking + 1, accumulator.Emit());
+        var rows = accumulator.Emit();
+        if (copyRows)
+        {
+            rows = [.. rows.Select(r => r.Detach())];
+        }
+
+        return Render(FinishingStage.Run(_plan.Nodes, _plan.FirstBlocking + 1, rows), accumulator.Statistics);
+    }
+
+    private InsightsResult Render(List<Row> rows, QueryStatistics statistics)
+    {
         var rendered = new List<IReadOnlyList<ResultField>>(rows.Count);
         foreach (var row in rows)
         {
@@ -77,7 +93,7 @@ public sealed class InsightsQuery
             rendered.Add(fields);
         }
 
-        return new InsightsResult(rendered, accumulator.Statistics);
+        return new InsightsResult(rendered, statistics);
     }
 
     /// <summary>Convenience for one thread: every event through one accumulator.</summary>

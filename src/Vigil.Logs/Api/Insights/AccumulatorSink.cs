@@ -8,14 +8,17 @@ namespace Vigil.Logs.Api.Insights;
 /// Feeds one worker's events into one Insights accumulator. For a query that can stop early (its first blocking step
 /// is <c>limit N</c>, so every matching event is a candidate row) it keeps the timestamps of the newest N matches in
 /// a min-heap: once N are held, an event older than the heap's least cannot be among the newest N, which is the
-/// <see cref="StopBelow"/> the engine uses. Not thread-safe; one per scan worker.
+/// <see cref="StopBelow"/> the engine uses. With <see cref="PartialResults"/> it hands its accumulator over after a
+/// source once an interval has passed, and starts a fresh one. Not thread-safe; one per scan worker.
 /// </summary>
-internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames) : ILogQuerySink
+internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames, PartialResults? partial = null) : ILogQuerySink
 {
     private readonly int _keep = query.Hints.StopAfterRows ?? 0;
     private readonly PriorityQueue<long, long>? _newest = query.Hints.StopAfterRows is { } n ? new PriorityQueue<long, long>(n + 1) : null;
 
-    public QueryAccumulator Accumulator { get; } = query.CreateAccumulator();
+    private long _lastHandover = partial?.Clock.GetTimestamp() ?? 0;
+
+    public QueryAccumulator Accumulator { get; private set; } = query.CreateAccumulator();
 
     public long StopBelow { get; private set; } = long.MinValue;
 
@@ -44,5 +47,17 @@ internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames) : 
         {
             StopBelow = _newest.Peek();
         }
+    }
+
+    public void SourceDone()
+    {
+        if (partial is null || partial.Clock.GetElapsedTime(_lastHandover) < partial.Interval)
+        {
+            return;
+        }
+
+        partial.Absorb(Accumulator);
+        Accumulator = query.CreateAccumulator();
+        _lastHandover = partial.Clock.GetTimestamp();
     }
 }

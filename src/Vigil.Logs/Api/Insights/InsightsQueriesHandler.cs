@@ -59,7 +59,7 @@ internal sealed class InsightsQueriesHandler(QueryRegistry registry)
         var output = new GetQueryResultsResponse { QueryLanguage = Language, Status = status, Results = [] };
         var figures = run.Figures;
         output.Statistics = figures is null
-            ? new QueryStatistics { RecordsMatched = 0, RecordsScanned = run.RecordsScanned, BytesScanned = run.BytesScanned, LogGroupsScanned = run.Groups.Count }
+            ? new QueryStatistics { RecordsMatched = run.RecordsMatched, RecordsScanned = run.RecordsScanned, BytesScanned = run.BytesScanned, LogGroupsScanned = run.Groups.Count }
             : new QueryStatistics
             {
                 RecordsMatched = figures.RecordsMatched,
@@ -69,7 +69,8 @@ internal sealed class InsightsQueriesHandler(QueryRegistry registry)
                 EstimatedBytesSkipped = figures.BytesSkipped,
                 LogGroupsScanned = figures.LogGroupsScanned,
             };
-        if (status != QueryStatus.Complete || run.Rows is not { } rows)
+        // While Running, the results so far (AWS shows partial results too); after a stop, timeout or failure, none.
+        if (status is not (QueryStatus.Complete or QueryStatus.Running) || run.Rows is not { } rows)
         {
             return ValueTask.FromResult(output);
         }

@@ -19,9 +19,12 @@ namespace Vigil.Logs.Api.Insights;
 /// Thread-safe: the table is guarded by one lock; each query's state is published by its own task.
 /// </summary>
 #pragma warning disable CA1001 // Lives as long as the server, as the handlers that hold it; its semaphore needs no disposal (no wait handle is ever taken).
-internal sealed class QueryRegistry(LogStore store)
+internal sealed class QueryRegistry(LogStore store, TimeSpan? partialInterval = null)
 #pragma warning restore CA1001
 {
+    /// <summary>How often a running query's results are refreshed for GetQueryResults (per scan worker).</summary>
+    public static readonly TimeSpan PartialInterval = TimeSpan.FromSeconds(1);
+
     public const int MaxActivePerAccount = 100;
     public const int KeptPerAccount = 1000;
     public static readonly int ConcurrentScans = Math.Max(1, Environment.ProcessorCount / 2);
@@ -130,18 +133,24 @@ internal sealed class QueryRegistry(LogStore store)
 
     private void Execute(QueryRun run, CancellationToken token)
     {
-        var (finished, scan) = Run(store, run.Query, run.Groups, (records, bytes) => run.Progress(records, bytes), token);
-        var rows = run.Limit is { } limit && finished.Rows.Count > limit ? finished.Rows.Take(limit).ToArray() : finished.Rows;
+        var partial = new PartialResults(run.Query, partialInterval ?? PartialInterval, store.Clock, r => run.Publish(Limit(run, r.Rows), r.Statistics.RecordsMatched));
+        var (finished, scan) = Run(store, run.Query, run.Groups, (records, bytes) => run.Progress(records, bytes), token, partial);
+        var rows = Limit(run, finished.Rows);
         run.Progress(scan.RecordsScanned, scan.BytesScanned);
         run.Figures = new QueryFigures(finished.Statistics.RecordsMatched, scan.RecordsScanned, scan.BytesScanned,
             scan.RecordsSkipped, scan.BytesSkipped, scan.LogGroupsScanned);
         run.Rows = rows;
     }
 
+    private static IReadOnlyList<IReadOnlyList<ResultField>> Limit(QueryRun run, IReadOnlyList<IReadOnlyList<ResultField>> rows) =>
+        run.Limit is { } limit && rows.Count > limit ? rows.Take(limit).ToArray() : rows;
+
     /// <summary>Runs a compiled query over the groups on the calling thread plus the scan's workers: one accumulator
-    /// per worker, merged, then finished. Also the benchmark's entry point.</summary>
+    /// per worker, merged, then finished; with <paramref name="partial"/>, results so far are published as the scan
+    /// goes. Also the benchmark's entry point.</summary>
     public static (InsightsResult Result, LogQueryScanResult<AccumulatorSink> Scan) Run(
-        LogStore store, InsightsQuery query, IReadOnlyList<LogGroupKey> groups, Action<long, long>? progress, CancellationToken token)
+        LogStore store, InsightsQuery query, IReadOnlyList<LogGroupKey> groups, Action<long, long>? progress, CancellationToken token,
+        PartialResults? partial = null)
     {
         var logNames = groups.Select(g => $"{g.AccountId}:{g.Name}").ToArray();
         var scan = store.ScanForQuery(new LogQueryScan
@@ -152,7 +161,12 @@ internal sealed class QueryRegistry(LogStore store)
             RequiredSubstrings = query.Hints.RequiredSubstrings,
             NewestFirst = query.Hints.StopAfterRows is not null,
             Progress = progress is null ? null : p => progress(p.RecordsScanned, p.BytesScanned),
-        }, () => new AccumulatorSink(query, logNames), token);
+        }, () => new AccumulatorSink(query, logNames, partial), token);
+
+        if (partial is not null)
+        {
+            return (query.Finish(partial.Complete(scan.Sinks.Select(s => s.Accumulator))), scan);
+        }
 
         var accumulator = scan.Sinks[0].Accumulator;
         for (var i = 1; i < scan.Sinks.Count; i++)

@@ -26,6 +26,7 @@ internal sealed class QueryRun(string id, string accountId, string region, strin
     private volatile string _status = QueryStatus.Scheduled;
     private long _recordsScanned;
     private long _bytesScanned;
+    private long _recordsMatched;
     private IReadOnlyList<IReadOnlyList<ResultField>>? _rows;
     private QueryFigures? _figures;
 
@@ -46,7 +47,8 @@ internal sealed class QueryRun(string id, string accountId, string region, strin
 
     public string Status => _status;
 
-    /// <summary>Set before <see cref="Status"/> becomes Complete.</summary>
+    /// <summary>The results so far while Running (<see cref="Publish"/>); the final ones, set before <see cref="Status"/>
+    /// becomes Complete.</summary>
     public IReadOnlyList<IReadOnlyList<ResultField>>? Rows { get => Volatile.Read(ref _rows); set => Volatile.Write(ref _rows, value); }
 
     /// <summary>Set before the status leaves Running.</summary>
@@ -59,6 +61,16 @@ internal sealed class QueryRun(string id, string accountId, string region, strin
     public long RecordsScanned => Interlocked.Read(ref _recordsScanned);
 
     public long BytesScanned => Interlocked.Read(ref _bytesScanned);
+
+    /// <summary>Events that passed the filters so far (the partial results' count while Running).</summary>
+    public long RecordsMatched => Interlocked.Read(ref _recordsMatched);
+
+    /// <summary>Results so far, while the query runs.</summary>
+    public void Publish(IReadOnlyList<IReadOnlyList<ResultField>> rows, long recordsMatched)
+    {
+        Rows = rows;
+        Interlocked.Exchange(ref _recordsMatched, recordsMatched);
+    }
 
     public void SetStatus(string status) => _status = status;
 
