@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
-using Microsoft.Win32.SafeHandles;
 using Vigil.Storage;
 using Vigil.Storage.Blocks;
 using Vigil.Storage.IO;
@@ -12,10 +11,12 @@ namespace Vigil.Audit.Engine;
 /// One sealed run of audit events (layout: docs/formats/audit-block.md): events sorted by (event time, sequence),
 /// cut into chunks of about <see cref="AuditLogOptions.ChunkBytes"/> of JSON, each one Brotli stream. The manifest
 /// holds <see cref="Info"/>, so opening the log touches no block; a block is read and verified (CRC over the whole
-/// file) the first time a read needs one of its chunks, then chunks are read with positioned reads.
+/// file) the first time a read needs one of its chunks, and keeps only its chunk table. Each chunk read opens the file
+/// for one positioned read: no descriptor is held per block (90 days of 5-minute seals are 26,000 blocks), and one a
+/// retention pass deleted meanwhile is a <see cref="FileNotFoundException"/> the read treats as expired.
 /// Thread-safe.
 /// </summary>
-internal sealed class AuditBlock : IDisposable
+internal sealed class AuditBlock
 {
     private const uint MetaSection = 0;
     private const uint FormatVersion = 1;
@@ -24,7 +25,7 @@ internal sealed class AuditBlock : IDisposable
 
     private readonly string _path;
     private readonly Lock _openLock = new();
-    private volatile OpenBlock? _open;
+    private volatile AuditChunkInfo[]? _chunks;
 
     public AuditBlock(string directory, AuditBlockInfo info)
     {
@@ -35,7 +36,7 @@ internal sealed class AuditBlock : IDisposable
     public AuditBlockInfo Info { get; }
 
     /// <summary>The block's chunks (opens and verifies the block on first use).</summary>
-    public IReadOnlyList<AuditChunkInfo> Chunks => Open().Chunks;
+    public IReadOnlyList<AuditChunkInfo> Chunks => Open();
 
     /// <summary>Writes <paramref name="sorted"/> (ordered by position, not empty) as a block and publishes it under <paramref name="fileName"/>.</summary>
     public static AuditBlockInfo Write(string directory, string fileName, ReadOnlySpan<AuditRecord> sorted, int chunkBytes, int quality, SyncMode sync)
@@ -77,11 +78,14 @@ internal sealed class AuditBlock : IDisposable
     /// <summary>Reads and decodes one chunk: its records in position order, their JSON in one new buffer.</summary>
     public AuditRecord[] ReadChunk(AuditChunkInfo chunk)
     {
-        var open = Open();
+        Open();
         var compressed = new byte[chunk.Length];
-        if (RandomAccess.Read(open.File, compressed, chunk.Offset) != compressed.Length)
+        using (var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete))
         {
-            throw Corrupt("is shorter than its chunk table says");
+            if (RandomAccess.Read(file, compressed, chunk.Offset) != compressed.Length)
+            {
+                throw Corrupt("is shorter than its chunk table says");
+            }
         }
 
         var raw = new byte[chunk.RawLength];
@@ -92,8 +96,6 @@ internal sealed class AuditBlock : IDisposable
 
         return DecodeChunk(raw, chunk.Count);
     }
-
-    public void Dispose() => _open?.File.Dispose();
 
     // Chunk: count u32 | count × time delta i64 | count × sequence delta i64 | count × JSON length u32 | JSON bytes.
     // Fixed-width deltas (the first from 0): Brotli turns their zero bytes into next to nothing.
@@ -178,20 +180,20 @@ internal sealed class AuditBlock : IDisposable
         return meta;
     }
 
-    private OpenBlock Open()
+    private AuditChunkInfo[] Open()
     {
-        if (_open is { } open)
+        if (_chunks is { } chunks)
         {
-            return open;
+            return chunks;
         }
 
         lock (_openLock)
         {
-            return _open ??= OpenCore();
+            return _chunks ??= OpenCore();
         }
     }
 
-    private OpenBlock OpenCore()
+    private AuditChunkInfo[] OpenCore()
     {
         var reader = BlockReader.Open(_path);
         var meta = reader.GetSection(MetaSection);
@@ -222,8 +224,7 @@ internal sealed class AuditBlock : IDisposable
                 BinaryPrimitives.ReadInt64LittleEndian(c[12..]), BinaryPrimitives.ReadInt32LittleEndian(c[20..]), section.Offset, checked((int)section.Length));
         }
 
-        var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
-        return new OpenBlock(file, chunks);
+        return chunks;
     }
 
     private static BlockSection? FindSection(BlockReader reader, uint id)
@@ -240,8 +241,6 @@ internal sealed class AuditBlock : IDisposable
     }
 
     private StorageFormatException Corrupt(string detail) => new(_path, StorageFormatError.InvalidLayout, $"audit block {detail}");
-
-    private sealed record OpenBlock(SafeFileHandle File, AuditChunkInfo[] Chunks);
 }
 
 /// <summary>One chunk of a block: how many events, their time range, and where its bytes are.</summary>

@@ -106,8 +106,8 @@ public sealed partial class AuditLog
 
             foreach (var block in drop)
             {
-                // A read may still hold the block: an open handle survives the unlink; one not opened yet finds the
-                // file gone and skips it, as every event in it is past retention (reads hide those already).
+                // A read that took its snapshot before this finds the file gone and skips it: every event in it is
+                // past retention, which reads hide anyway.
                 AtomicFile.DeleteIfExists(Path.Combine(_blockDir, block.Info.FileName));
             }
 

@@ -222,16 +222,6 @@ public sealed partial class AuditLog : IAsyncDisposable
         }
 
         await _wal.DisposeAsync().ConfigureAwait(false);
-        lock (_lock)
-        {
-            foreach (var block in _blocks)
-            {
-                block.Dispose();
-            }
-
-            _blocks = [];
-        }
-
         _sealGate.Dispose();
     }
 }

@@ -158,7 +158,17 @@ internal sealed class BlockSource(AuditBlock block) : ReadSource(block.Info.MinT
 
 internal sealed class ChunkSource(AuditBlock block, AuditChunkInfo chunk) : ReadSource(chunk.MinTime, chunk.MaxTime)
 {
-    public override AuditRecord[] Load(AuditPosition lower, AuditPosition upper) => block.ReadChunk(chunk);
+    public override AuditRecord[] Load(AuditPosition lower, AuditPosition upper)
+    {
+        try
+        {
+            return block.ReadChunk(chunk);
+        }
+        catch (FileNotFoundException)
+        {
+            return []; // retention removed the block mid-read: its events are past retention
+        }
+    }
 }
 
 /// <summary>The unsealed events of one head, sorted when the merge reaches them (they come in nearly sorted).</summary>

@@ -330,6 +330,46 @@ public sealed class AuditLogTests
         f.AllIds().Order(StringComparer.Ordinal).ShouldBe(acknowledged.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_damaged_block_fails_the_read_that_reaches_it_and_not_the_open()
+    {
+        await using var f = new AuditLogFixture();
+        await AppendAsync(f, "a", 50, T0.AddHours(-1));
+        await f.Log.SealAsync();
+        await f.CloseAsync();
+        var block = f.BlockFiles().Single();
+        var bytes = File.ReadAllBytes(block);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        File.WriteAllBytes(block, bytes);
+
+        f.Reopen();
+        var more = await AppendAsync(f, "b", 3, T0);
+        AuditLogFixture.Ids(f.Log.Read(T0.AddMinutes(-1), T0.AddMinutes(1))).ShouldBe(more.AsEnumerable().Reverse());
+        Should.Throw<Vigil.Storage.StorageFormatException>(() => f.AllIds());
+    }
+
+    [Fact]
+    public async Task The_background_loop_seals_once_the_interval_has_passed()
+    {
+        await using var f = new AuditLogFixture();
+        await f.CloseAsync();
+        await using var log = AuditLog.Open(new AuditLogOptions
+        {
+            Directory = f.Directory,
+            Sync = Vigil.Storage.IO.SyncMode.None,
+            SealInterval = TimeSpan.FromMilliseconds(200),
+        });
+        await log.AppendAsync(AuditLogFixture.Event("x", DateTimeOffset.UtcNow), CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (log.Blocks.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        log.Blocks.Count.ShouldBe(1);
+        log.SealedSequence.ShouldBe(1);
+    }
+
     private static string CopyDirectory(string source)
     {
         var copy = source + ".copy";
