@@ -6,7 +6,8 @@ namespace Vigil.Audit.Engine;
 /// <summary>Seals (head → block → manifest → WAL truncation) and retention: docs/formats/audit-block.md.</summary>
 public sealed partial class AuditLog
 {
-    private long _lastRetention = long.MinValue / 2; // the first pass runs one at once
+    private long _lastRetention = long.MinValue / 2; // background loop only; its first pass enforces retention
+
     /// <summary>
     /// Seals every event acknowledged so far into a block, publishes it and truncates the WAL. Safe at any time; one
     /// seal or retention pass runs at a time. Runs on the caller's thread (the background loop's, normally): the cost
