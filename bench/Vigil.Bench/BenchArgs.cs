@@ -31,6 +31,12 @@ internal sealed class BenchArgs
           logs-query-http --endpoint URL --access-key K --secret S [--groups 8] [--runs 5]
               FilterLogEvents (limit 100) with a phrase and a JSON pattern in each /bench/app-N group.
 
+        Audit trail:
+          audit-seal --data DIR [--events 200000] [--writers 16] [--background on|off] [--quality 5] [--chunk-kib 1024]
+              Generated CloudTrail-shaped events appended into an AuditLog under DIR/audit (fsync) by N writers, with
+              the background sealer on or off; then a timed seal of what is unsealed, bytes per event in blocks, and
+              the newest 50 events of the last hour, cold and warm.
+
         Namespaces under "AWS/" in the input are moved under "Bench/" (AWS/EC2 -> Bench/EC2): CloudWatch refuses
         "AWS/" from clients. The query's --namespace names the result.
         """;

@@ -68,10 +68,15 @@ public sealed class VigilServer : IAsyncDisposable
         var store = new CredentialStore(creds.Entries, settings.NoAuth);
         var controlPlane = ControlPlaneStore.Open(settings.DataDir, ServerInfo.Migrations);
         ServerInfo.RecordStart(controlPlane, Version, TimeProvider.System.GetUtcNow());
-        var audit = AuditLog.Open(settings.DataDir, settings.Fsync);
+        var audit = AuditLog.Open(new AuditLogOptions
+        {
+            Directory = Path.Combine(settings.DataDir, "audit"),
+            Sync = settings.Fsync ? SyncMode.Fsync : SyncMode.None,
+            SealInterval = settings.AuditSealInterval,
+        });
         if (audit.Recovery.Truncated)
         {
-            await output.WriteLineAsync($"vigil: audit log recovered with a torn tail cut off ({audit.Recovery.Damage}).").ConfigureAwait(false);
+            await output.WriteLineAsync($"vigil: audit log recovered after {audit.Recovery.Damage}; {audit.Recovery.BytesDropped} bytes cut off.").ConfigureAwait(false);
         }
 
         var metrics = MetricStore.Open(new MetricStoreOptions

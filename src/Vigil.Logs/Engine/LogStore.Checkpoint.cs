@@ -6,6 +6,7 @@ namespace Vigil.Logs.Engine;
 /// <summary>Checkpoints (sealing heads into blocks) and retention (dropping whole blocks): docs/formats/log-store.md.</summary>
 public sealed partial class LogStore
 {
+    private long _lastRetention = Environment.TickCount64; // background loop only; the first pass a minute in
     /// <summary>Seals every head into blocks and truncates the WAL. Safe at any time; one runs at a time.</summary>
     public async Task CheckpointAsync(CancellationToken cancellationToken = default)
     {
@@ -148,42 +149,25 @@ public sealed partial class LogStore
         }
     }
 
-    private async Task BackgroundLoopAsync()
+    /// <summary>One pass of the background loop (every 500 ms): a checkpoint when due, retention every minute.</summary>
+    private async Task MaintainAsync(CancellationToken cancellationToken)
     {
-        var token = _stopping.Token;
-        var lastRetention = Environment.TickCount64;
-        while (!token.IsCancellationRequested)
+        bool due;
+        lock (_lock)
         {
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), token).ConfigureAwait(false);
-                bool due;
-                lock (_lock)
-                {
-                    due = _headBytes >= _options.CheckpointHeadBytes
-                        || (_headBytes > 0 && Environment.TickCount64 - _headStartedAt >= _options.CheckpointInterval.TotalMilliseconds);
-                }
+            due = _headBytes >= _options.CheckpointHeadBytes
+                || (_headBytes > 0 && Environment.TickCount64 - _headStartedAt >= _options.CheckpointInterval.TotalMilliseconds);
+        }
 
-                if (due)
-                {
-                    await CheckpointAsync(token).ConfigureAwait(false);
-                }
+        if (due)
+        {
+            await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
 
-                if (Environment.TickCount64 - lastRetention >= _options.RetentionInterval.TotalMilliseconds)
-                {
-                    lastRetention = Environment.TickCount64;
-                    await EnforceRetentionAsync(token).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The WAL still holds everything; the next attempt (or the next start) seals it.
-                Console.Error.WriteLine($"vigil: log checkpoint or retention failed: {ex.Message}");
-            }
+        if (Environment.TickCount64 - _lastRetention >= _options.RetentionInterval.TotalMilliseconds)
+        {
+            _lastRetention = Environment.TickCount64;
+            await EnforceRetentionAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

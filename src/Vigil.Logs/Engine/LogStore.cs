@@ -31,9 +31,8 @@ public sealed partial class LogStore : IAsyncDisposable
     private readonly ManifestStore _manifest;
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _checkpointGate = new(1, 1);
-    private readonly CancellationTokenSource _stopping = new();
     private readonly ChunkCache _cache = new(maxBytes: 256L * 1024 * 1024);
-    private Task _background = Task.CompletedTask;
+    private MaintenanceLoop? _maintenance;
 
     // Guarded by _lock.
     private LogCatalog _catalog = new();
@@ -89,7 +88,7 @@ public sealed partial class LogStore : IAsyncDisposable
 
         if (options.BackgroundWork)
         {
-            store._background = Task.Run(store.BackgroundLoopAsync);
+            store._maintenance = MaintenanceLoop.Start("log checkpoint or retention", TimeSpan.FromMilliseconds(500), store.MaintainAsync);
         }
 
         return store;
@@ -320,13 +319,9 @@ public sealed partial class LogStore : IAsyncDisposable
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        try
+        if (_maintenance is not null)
         {
-            await _background.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            await _maintenance.DisposeAsync().ConfigureAwait(false);
         }
 
         await _wal.DisposeAsync().ConfigureAwait(false);
@@ -340,7 +335,6 @@ public sealed partial class LogStore : IAsyncDisposable
             _blocks = [];
         }
 
-        _stopping.Dispose();
         _checkpointGate.Dispose();
     }
 }

@@ -7,6 +7,7 @@ namespace Vigil.Metrics.Engine;
 /// <summary>Checkpoints: sealing the head into blocks (docs/formats/metric-store.md, "Checkpoint").</summary>
 public sealed partial class MetricStore
 {
+    private long _lastCompaction; // background loop only; 0 = the first pass compacts
     /// <summary>Seals the head into blocks and truncates the WAL. Safe to call at any time; one runs at a time.</summary>
     public async Task CheckpointAsync(CancellationToken cancellationToken = default)
     {
@@ -107,40 +108,23 @@ public sealed partial class MetricStore
         }
     }
 
-    private async Task CheckpointLoopAsync()
+    /// <summary>One pass of the background loop (every 500 ms): a checkpoint when due, compaction every minute.</summary>
+    private async Task MaintainAsync(CancellationToken cancellationToken)
     {
-        var token = _stopping.Token;
-        var lastCompaction = 0L;
-        while (!token.IsCancellationRequested)
+        bool due;
+        lock (_lock)
         {
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), token).ConfigureAwait(false);
-                bool due;
-                lock (_lock)
-                {
-                    due = _head.ApproximateBytes >= _options.CheckpointHeadBytes
-                        || (_head.SampleCount > 0 && Environment.TickCount64 - _head.CreatedAt >= _options.CheckpointInterval.TotalMilliseconds);
-                }
-                if (due)
-                {
-                    await CheckpointAsync(token).ConfigureAwait(false);
-                }
-                if (Environment.TickCount64 - lastCompaction >= 60_000)
-                {
-                    lastCompaction = Environment.TickCount64;
-                    await CompactAsync(token).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The WAL still holds everything; the next attempt (or the next start) seals it.
-                Console.Error.WriteLine($"vigil: metric checkpoint failed: {ex.Message}");
-            }
+            due = _head.ApproximateBytes >= _options.CheckpointHeadBytes
+                || (_head.SampleCount > 0 && Environment.TickCount64 - _head.CreatedAt >= _options.CheckpointInterval.TotalMilliseconds);
+        }
+        if (due)
+        {
+            await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (Environment.TickCount64 - _lastCompaction >= 60_000)
+        {
+            _lastCompaction = Environment.TickCount64;
+            await CompactAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -40,8 +40,7 @@ public sealed partial class MetricStore : IAsyncDisposable
     private readonly ManifestStore _manifest;
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _checkpointGate = new(1, 1);
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _background;
+    private readonly MaintenanceLoop? _maintenance;
 
     // Guarded by _lock. Readers copy the references under it.
     private MetricHead _head = new();
@@ -58,7 +57,7 @@ public sealed partial class MetricStore : IAsyncDisposable
         _blockDir = blockDir;
         _wal = wal;
         _manifest = manifest;
-        _background = options.BackgroundCheckpoints ? Task.Run(CheckpointLoopAsync) : Task.CompletedTask;
+        _maintenance = options.BackgroundCheckpoints ? MaintenanceLoop.Start("metric checkpoint", TimeSpan.FromMilliseconds(500), MaintainAsync) : null;
     }
 
     public SeriesCatalog Catalog { get; } = new();
@@ -292,13 +291,9 @@ public sealed partial class MetricStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        try
+        if (_maintenance is not null)
         {
-            await _background.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            await _maintenance.DisposeAsync().ConfigureAwait(false);
         }
         if (_options.BackgroundCheckpoints)
         {
@@ -315,7 +310,6 @@ public sealed partial class MetricStore : IAsyncDisposable
             }
         }
         await _wal.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
         _checkpointGate.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Vigil.Storage.Blocks;
 using Vigil.Storage.IO;
 using Vigil.Storage.Manifest;
@@ -12,7 +13,12 @@ namespace Vigil.Storage.Engines;
 /// </summary>
 public sealed record EngineFiles(string BlockDirectory, WriteAheadLog Wal, ManifestStore Manifest)
 {
-    public static EngineFiles Open(string directory, SyncMode sync)
+    /// <param name="walSegmentBytes">The WAL's segment size: truncation frees whole segments, so it bounds what a truncated WAL keeps.</param>
+    /// <param name="sealedLsnProperty">
+    /// The manifest property holding the last LSN the engine's blocks cover, if the engine wants the WAL never to
+    /// resume at or below it (<see cref="WalOptions.MinimumNextLsn"/>).
+    /// </param>
+    public static EngineFiles Open(string directory, SyncMode sync, long walSegmentBytes = WalOptions.DefaultSegmentBytes, string? sealedLsnProperty = null)
     {
         var blockDir = Path.Combine(directory, "blocks");
         var walDir = Path.Combine(directory, "wal");
@@ -21,7 +27,10 @@ public sealed record EngineFiles(string BlockDirectory, WriteAheadLog Wal, Manif
         BlockWriter.DeleteTempFiles(blockDir);
         BlockWriter.DeleteTempFiles(directory);
         var manifest = ManifestStore.Open(directory, sync: sync);
-        var wal = WriteAheadLog.Open(new WalOptions { Directory = walDir, Sync = sync });
+        var minimumNextLsn = sealedLsnProperty is not null && manifest.Current.Properties.TryGetValue(sealedLsnProperty, out var sealedLsn)
+            ? long.Parse(sealedLsn, CultureInfo.InvariantCulture) + 1
+            : 1;
+        var wal = WriteAheadLog.Open(new WalOptions { Directory = walDir, Sync = sync, SegmentBytes = walSegmentBytes, MinimumNextLsn = minimumNextLsn });
         return new EngineFiles(blockDir, wal, manifest);
     }
 }

@@ -17,6 +17,14 @@ public sealed class WalOptions
     /// </summary>
     public long SegmentBytes { get; init; } = DefaultSegmentBytes;
 
+    /// <summary>
+    /// The log never resumes below this LSN (default 1). An engine whose blocks hold every record up to n passes
+    /// n + 1: should its log have been lost or cut below that (a deleted directory, a damaged record it had already
+    /// sealed), recovery deletes what survived — records the engine no longer needs — and the log starts at n + 1,
+    /// so a new record never takes a sealed record's LSN (<see cref="WalDamage.BehindMinimum"/>).
+    /// </summary>
+    public long MinimumNextLsn { get; init; } = 1;
+
     /// <summary><see cref="SyncMode.Fsync"/> unless a test or benchmark says otherwise.</summary>
     public SyncMode Sync { get; init; } = SyncMode.Fsync;
 
@@ -41,6 +49,11 @@ public sealed class WalOptions
         {
             throw new ArgumentOutOfRangeException(
                 nameof(SegmentBytes), SegmentBytes, $"Must exceed the {WalFormat.SegmentHeaderSize}-byte segment header.");
+        }
+
+        if (MinimumNextLsn < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinimumNextLsn), MinimumNextLsn, "LSNs start at 1.");
         }
 
         if (ZeroFillBytes < 0)

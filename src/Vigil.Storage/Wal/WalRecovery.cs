@@ -21,7 +21,7 @@ internal sealed record WalRecoveryResult(
 /// </summary>
 internal static class WalRecovery
 {
-    public static WalRecoveryResult Run(string directory, SyncMode sync)
+    public static WalRecoveryResult Run(string directory, SyncMode sync, long minimumNextLsn = 1)
     {
         var files = ListSegments(directory);
         var survivors = new List<WalSegmentInfo>(files.Count);
@@ -92,7 +92,36 @@ internal static class WalRecovery
             report = Cut(directory, files, damagedIndex, damage, damageOffset, sync, report);
         }
 
+        if (nextLsn < minimumNextLsn)
+        {
+            // Every surviving record is below the caller's minimum, so it holds them elsewhere: start afresh there.
+            report = ResetTo(directory, survivors, minimumNextLsn, sync, report);
+            survivors.Clear();
+            activeLength = 0;
+        }
+
         return new WalRecoveryResult(survivors, activeLength, report);
+    }
+
+    private static WalRecoveryReport ResetTo(string directory, List<WalSegmentInfo> survivors, long lsn, SyncMode sync, WalRecoveryReport report)
+    {
+        long dropped = 0;
+        foreach (var segment in survivors)
+        {
+            dropped += new FileInfo(segment.Path).Length;
+            File.Delete(segment.Path);
+        }
+
+        FileSync.Directory(directory, sync);
+        return report with
+        {
+            FirstLsn = lsn,
+            NextLsn = lsn,
+            Damage = report.Damage == WalDamage.None ? WalDamage.BehindMinimum : report.Damage,
+            DamagedSegment = report.DamagedSegment,
+            BytesDropped = report.BytesDropped + dropped,
+            SegmentsDeleted = report.SegmentsDeleted + survivors.Count,
+        };
     }
 
     private static WalRecoveryReport Cut(

@@ -17,6 +17,12 @@ public enum WalDamage
 
     /// <summary>The next segment does not start at the LSN after the previous one's last record.</summary>
     SequenceGap,
+
+    /// <summary>
+    /// What survived ended below <see cref="WalOptions.MinimumNextLsn"/> (the log was lost, or cut below what its
+    /// engine had sealed): those segments were deleted and the log resumes at the minimum.
+    /// </summary>
+    BehindMinimum,
 }
 
 /// <summary>

@@ -58,6 +58,26 @@ public sealed partial class WriteAheadLog
     /// </summary>
     public IEnumerable<WalRecord> Replay(long fromLsn = 1) => ReplayCore(_recoveredSegments, _recoveredNextLsn, fromLsn);
 
+    /// <summary>
+    /// Every record with LSN ≥ <paramref name="fromLsn"/> that was durable (<see cref="DurableLsn"/>) when this was
+    /// called, appended since the log was opened or before, in LSN order and re-verified against its CRC: lets an
+    /// engine build its blocks from the log itself, off the append path. Thread-safe beside appends; the caller must
+    /// not truncate at or past <paramref name="fromLsn"/> while enumerating. Each payload is only valid until the next
+    /// MoveNext.
+    /// </summary>
+    public IEnumerable<WalRecord> ReadDurable(long fromLsn)
+    {
+        var endLsn = DurableLsn + 1;
+        WalSegmentInfo[] segments;
+        lock (_segmentsLock)
+        {
+            // A segment the writer has just rolled to holds nothing durable yet, and its header may not be either.
+            segments = [.. _segments.Where(s => s.FirstLsn < endLsn)];
+        }
+
+        return ReplayCore(segments, endLsn, fromLsn);
+    }
+
     private static IEnumerable<WalRecord> ReplayCore(WalSegmentInfo[] segments, long endLsn, long fromLsn)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(4096);

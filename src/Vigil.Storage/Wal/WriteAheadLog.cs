@@ -118,7 +118,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         System.IO.Directory.CreateDirectory(options.Directory);
-        var recovery = WalRecovery.Run(options.Directory, options.Sync);
+        var recovery = WalRecovery.Run(options.Directory, options.Sync, options.MinimumNextLsn);
         var log = new WriteAheadLog(options, recovery);
         log._writer.Start();
         return log;

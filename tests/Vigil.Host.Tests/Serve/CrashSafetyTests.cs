@@ -11,15 +11,21 @@ namespace Vigil.Host.Tests.Serve;
 /// </summary>
 public sealed partial class CrashSafetyTests
 {
+    /// <summary>
+    /// The audit log seals every second here, so the kill lands after some seals (maybe during one): events sealed in
+    /// blocks, events in a WAL not yet truncated and events only in the WAL must all come back, each once.
+    /// </summary>
     [Fact]
-    public async Task Every_acknowledged_call_is_audited_after_SIGKILL_and_restart()
+    public async Task Every_acknowledged_call_is_audited_once_after_SIGKILL_across_seals_and_restart()
     {
         using var dir = new TempDir();
         var credentials = Credentials.Write(dir);
         var data = dir.File("data");
+        var blocks = Path.Combine(data, "audit", "blocks");
+        var sealEverySecond = new Dictionary<string, string> { ["VIGIL_AUDIT_SEAL_SECONDS"] = "1" };
 
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
-        using (var server = await ServerProcess.StartAsync(data, credentials))
+        using (var server = await ServerProcess.StartAsync(data, credentials, sealEverySecond))
         {
             using var client = new SignedClient(server.Endpoint, Credentials.AliceKey, Credentials.AliceSecret);
             using var stop = new CancellationTokenSource();
@@ -46,12 +52,14 @@ public sealed partial class CrashSafetyTests
                 }
             })).ToArray();
 
-            // Let the writers run until well into the load, then kill without warning.
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (acknowledged.Count < 2000 && DateTime.UtcNow < deadline)
+            // Let the writers run until well into the load and past a seal or two, then kill without warning.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((acknowledged.Count < 2000 || SealedBlocks(blocks) < 2) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20);
             }
+            SealedBlocks(blocks).ShouldBeGreaterThanOrEqualTo(1, "no seal happened under load");
+            await Task.Delay(Random.Shared.Next(0, 1000)); // anywhere in the seal cycle
             server.Kill();
             await stop.CancelAsync();
             await Task.WhenAll(writers);
@@ -59,7 +67,7 @@ public sealed partial class CrashSafetyTests
         acknowledged.Count.ShouldBeGreaterThan(100);
 
         // Restart: recovery must succeed and the server must serve again.
-        using (var server = await ServerProcess.StartAsync(data, credentials))
+        using (var server = await ServerProcess.StartAsync(data, credentials, sealEverySecond))
         {
             using var client = new SignedClient(server.Endpoint, Credentials.AliceKey, Credentials.AliceSecret);
             var (status, id, body) = await client.GetCallerIdentityAsync();
@@ -70,11 +78,17 @@ public sealed partial class CrashSafetyTests
         }
 
         await using var audit = AuditLog.Open(data);
-        var recorded = audit.ReadRecovered().Select(e => e.RequestId).ToHashSet(StringComparer.Ordinal);
+        var events = audit.ReadAll().Select(r => r.Decode()).ToList();
+        var recorded = events.Select(e => e.RequestId).ToHashSet(StringComparer.Ordinal);
         var missing = acknowledged.Where(id => !recorded.Contains(id)).ToList();
         missing.ShouldBeEmpty($"{missing.Count} of {acknowledged.Count} acknowledged calls have no audit record");
-        audit.ReadRecovered().ShouldAllBe(e => e.EventName == "GetCallerIdentity" && e.AccountId == "111111111111");
+        recorded.Count.ShouldBe(events.Count, "an audit event was read twice");
+        events.ShouldAllBe(e => e.EventName == "GetCallerIdentity" && e.AccountId == "111111111111");
+        audit.Blocks.Count.ShouldBeGreaterThanOrEqualTo(2);
     }
+
+    private static int SealedBlocks(string directory) =>
+        Directory.Exists(directory) ? Directory.EnumerateFiles(directory, "*.ablk").Count() : 0;
 
     /// <summary>
     /// Metric datapoints the server acknowledged (PutMetricData over JSON 1.0, the fast path) are all there after
@@ -170,7 +184,7 @@ public sealed partial class CrashSafetyTests
         public string Endpoint { get; }
         public bool IsRunning => !_process.HasExited;
 
-        public static async Task<ServerProcess> StartAsync(string dataDir, string credentials)
+        public static async Task<ServerProcess> StartAsync(string dataDir, string credentials, IReadOnlyDictionary<string, string>? environment = null)
         {
             var dll = Path.Combine(AppContext.BaseDirectory, "vigil.dll");
             var psi = new ProcessStartInfo("dotnet")
@@ -179,6 +193,10 @@ public sealed partial class CrashSafetyTests
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            {
+                psi.Environment[name] = value;
+            }
             foreach (var a in new[] { dll, "serve", "--port", "0", "--data-dir", dataDir, "--credentials", credentials })
             {
                 psi.ArgumentList.Add(a);

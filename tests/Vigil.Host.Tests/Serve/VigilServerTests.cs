@@ -29,7 +29,7 @@ public sealed class VigilServerTests
 
         // Graceful stop flushed the audit log: both calls are there, attributed to their accounts.
         await using var audit = AuditLog.Open(settings.DataDir);
-        var events = audit.ReadRecovered().ToList();
+        var events = audit.ReadAll().Select(r => r.Decode()).ToList();
         events.Select(e => e.AccountId).ShouldBe(["111111111111", "222222222222"]);
         events.ShouldAllBe(e => e.EventSource == "sts.amazonaws.com" && e.ReadOnly && e.SourceIpAddress == "127.0.0.1");
     }
