@@ -161,8 +161,9 @@ internal sealed class LogBlock : IDisposable
         return new LogBlock(Path.GetFileName(path), file, RandomAccess.GetLength(file), groupId, count, minTs, maxTs, chunks, fields);
     }
 
-    /// <summary>Reads and decodes one chunk (verified at open; a later read error is an I/O error).</summary>
-    public DecodedChunk ReadChunk(ChunkInfo chunk)
+    /// <summary>Reads and decodes one chunk (verified at open; a later read error is an I/O error); with
+    /// <paramref name="reuse"/>, into those arrays (see <see cref="ChunkCodec.Decode"/>).</summary>
+    public DecodedChunk ReadChunk(ChunkInfo chunk, ChunkBuffers? reuse = null)
     {
         var buffer = ArrayPool<byte>.Shared.Rent((int)chunk.Length);
         try
@@ -173,7 +174,7 @@ internal sealed class LogBlock : IDisposable
                 throw LogFormatError.Invalid($"Log block '{FileName}' is shorter than its chunk table says.");
             }
 
-            return ChunkCodec.Decode(buffer.AsSpan(0, read));
+            return ChunkCodec.Decode(buffer.AsSpan(0, read), reuse);
         }
         finally
         {

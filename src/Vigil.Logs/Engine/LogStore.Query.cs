@@ -1,4 +1,5 @@
 using Vigil.Logs.Engine.Catalog;
+using Vigil.Logs.Engine.Encoding;
 
 namespace Vigil.Logs.Engine;
 
@@ -179,6 +180,7 @@ public sealed partial class LogStore
     private void RunWorker<TSink>(QueryScanState state, TSink sink, CancellationToken cancellationToken)
         where TSink : class, ILogQuerySink
     {
+        var buffers = state.UseCache ? null : new ChunkBuffers(); // sinks copy what they keep, so one set serves every chunk
         while (!cancellationToken.IsCancellationRequested)
         {
             var index = Interlocked.Increment(ref state.Next) - 1;
@@ -194,7 +196,7 @@ public sealed partial class LogStore
             }
 
             IEventColumns events = unit.Head is { } head ? head
-                : state.UseCache ? _cache.Get(unit.Block!, unit.Chunk!) : unit.Block!.ReadChunk(unit.Chunk!);
+                : state.UseCache ? _cache.Get(unit.Block!, unit.Chunk!) : unit.Block!.ReadChunk(unit.Chunk!, buffers);
             var (records, bytes) = Feed(events, unit, state, sink, cancellationToken);
             sink.SourceDone();
             var totalRecords = Interlocked.Add(ref state.Records, records);

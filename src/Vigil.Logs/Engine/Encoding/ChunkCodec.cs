@@ -56,8 +56,11 @@ internal static class ChunkCodec
         return output[..(HeaderSize + columnBytes + textBytes)];
     }
 
-    public static DecodedChunk Decode(ReadOnlySpan<byte> stored)
+    /// <summary>Decodes a chunk; with <paramref name="reuse"/>, into its arrays (grown as needed), so the result is
+    /// valid only until the next decode into them: for a scan that reads each chunk once.</summary>
+    public static DecodedChunk Decode(ReadOnlySpan<byte> stored, ChunkBuffers? reuse = null)
     {
+        var b = reuse ?? new ChunkBuffers(); // fresh, so every array comes out exactly sized
         if (stored.Length < HeaderSize)
         {
             throw LogFormatError.Invalid("Log chunk shorter than its header.");
@@ -71,31 +74,37 @@ internal static class ChunkCodec
             throw LogFormatError.Invalid("Log chunk header out of range.");
         }
 
-        var columns = Decompress(stored.Slice(HeaderSize, columnStored), columnLength);
-        var raw = Decompress(stored[(HeaderSize + columnStored)..], messageLength);
-        var r = new VarintReader(columns);
+        var columns = Decompress(stored.Slice(HeaderSize, columnStored), columnLength, ref b.Columns);
+        var raw = Decompress(stored[(HeaderSize + columnStored)..], messageLength, ref b.Raw);
+        var r = new VarintReader(columns.AsSpan(0, columnLength));
         var n = r.ReadInt32();
-        var timestamps = ReadDeltas(ref r, n);
-        var seqs = ReadDeltas(ref r, n);
-        var ingestion = ReadDeltas(ref r, n);
-        var streams = new int[n];
+        if (n < 0 || n > columnLength)
+        {
+            throw LogFormatError.Invalid("Log chunk event count out of range.");
+        }
+
+        var timestamps = ReadDeltas(ref r, n, Grow(ref b.Timestamps, n));
+        var seqs = ReadDeltas(ref r, n, Grow(ref b.Seqs, n));
+        var ingestion = ReadDeltas(ref r, n, Grow(ref b.Ingestion, n));
+        var streams = Grow(ref b.Streams, n);
         for (var i = 0; i < n; i++)
         {
             streams[i] = r.ReadInt32();
         }
 
-        var offsets = new int[n + 1];
+        var offsets = Grow(ref b.Offsets, n + 1);
+        offsets[0] = 0;
         for (var i = 0; i < n; i++)
         {
             offsets[i + 1] = checked(offsets[i] + r.ReadInt32());
         }
 
-        if (offsets[n] != raw.Length || !r.AtEnd)
+        if (offsets[n] != messageLength || !r.AtEnd)
         {
             throw LogFormatError.Invalid("Log chunk message bytes do not match their lengths.");
         }
 
-        return new DecodedChunk(timestamps, seqs, ingestion, streams, offsets, raw, 0);
+        return new DecodedChunk(n, timestamps, seqs, ingestion, streams, offsets, raw, 0);
     }
 
     private static int Compress(ReadOnlySpan<byte> input, Span<byte> output, int quality) =>
@@ -103,10 +112,21 @@ internal static class ChunkCodec
             ? written
             : throw new InvalidOperationException("Brotli could not compress a chunk into its worst-case bound.");
 
-    private static byte[] Decompress(ReadOnlySpan<byte> stored, int length)
+    /// <summary>The slot's array, replaced by a larger one when shorter than <paramref name="length"/>.</summary>
+    private static T[] Grow<T>(ref T[] slot, int length)
     {
-        var raw = new byte[length];
-        if (!BrotliDecoder.TryDecompress(stored, raw, out var produced) || produced != length)
+        if (slot.Length < length)
+        {
+            slot = new T[Math.Max(length, slot.Length + (slot.Length / 2))];
+        }
+
+        return slot;
+    }
+
+    private static byte[] Decompress(ReadOnlySpan<byte> stored, int length, ref byte[] slot)
+    {
+        var raw = Grow(ref slot, length);
+        if (!BrotliDecoder.TryDecompress(stored, raw.AsSpan(0, length), out var produced) || produced != length)
         {
             throw LogFormatError.Invalid("Log chunk does not decompress to its recorded size.");
         }
@@ -125,9 +145,8 @@ internal static class ChunkCodec
         }
     }
 
-    private static long[] ReadDeltas(ref VarintReader r, int n)
+    private static long[] ReadDeltas(ref VarintReader r, int n, long[] values)
     {
-        var values = new long[n];
         long previous = 0;
         for (var i = 0; i < n; i++)
         {
@@ -139,10 +158,11 @@ internal static class ChunkCodec
     }
 }
 
-/// <summary>One chunk's events, decoded; immutable, so a cache may share it between queries.</summary>
-internal sealed class DecodedChunk(long[] timestamps, long[] seqs, long[] ingestion, int[] streams, int[] offsets, byte[] raw, int messageStart) : IEventColumns
+/// <summary>One chunk's events, decoded; immutable, so a cache may share it between queries — unless decoded into a
+/// scan's <see cref="ChunkBuffers"/>, when it lasts until the next decode into them.</summary>
+internal sealed class DecodedChunk(int count, long[] timestamps, long[] seqs, long[] ingestion, int[] streams, int[] offsets, byte[] raw, int messageStart) : IEventColumns
 {
-    public int Count => timestamps.Length;
+    public int Count => count;
 
     public long ByteSize => raw.Length + (Count * 36L);
 
@@ -163,7 +183,7 @@ internal sealed class DecodedChunk(long[] timestamps, long[] seqs, long[] ingest
     public List<int> EventsContaining(ReadOnlySpan<byte> needle)
     {
         var hits = new List<int>();
-        var all = raw.AsSpan(messageStart, offsets[^1]);
+        var all = raw.AsSpan(messageStart, offsets[Count]);
         var at = 0;
         while (at < all.Length)
         {
@@ -188,4 +208,19 @@ internal sealed class DecodedChunk(long[] timestamps, long[] seqs, long[] ingest
 
         return hits;
     }
+}
+
+/// <summary>Arrays a scan worker decodes chunk after chunk into (<see cref="ChunkCodec.Decode"/>), instead of a few
+/// MiB of fresh large-object-heap arrays per chunk. Not thread-safe; one per worker.</summary>
+internal sealed class ChunkBuffers
+{
+#pragma warning disable SA1401, CA1051, SA1201 // Decode grows them in place through refs.
+    public byte[] Columns = [];
+    public byte[] Raw = [];
+    public long[] Timestamps = [];
+    public long[] Seqs = [];
+    public long[] Ingestion = [];
+    public int[] Streams = [];
+    public int[] Offsets = [];
+#pragma warning restore SA1401, CA1051, SA1201
 }
