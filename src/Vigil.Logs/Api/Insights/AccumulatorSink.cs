@@ -10,12 +10,12 @@ namespace Vigil.Logs.Api.Insights;
 /// a min-heap: once N are held, an event older than the heap's least cannot be among the newest N, which is the
 /// <see cref="StopBelow"/> the engine uses. Not thread-safe; one per scan worker.
 /// </summary>
-internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames) : ILogQuerySink
+internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames, bool comparison = false) : ILogQuerySink
 {
     private readonly int _keep = query.Hints.StopAfterRows ?? 0;
     private readonly PriorityQueue<long, long>? _newest = query.Hints.StopAfterRows is { } n ? new PriorityQueue<long, long>(n + 1) : null;
 
-    public QueryAccumulator Accumulator { get; } = query.CreateAccumulator();
+    public QueryAccumulator Accumulator { get; } = comparison ? query.CreateComparisonAccumulator() : query.CreateAccumulator();
 
     public long StopBelow { get; private set; } = long.MinValue;
 

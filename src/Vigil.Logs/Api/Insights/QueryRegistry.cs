@@ -1,6 +1,7 @@
 using Vigil.Logs.Engine;
 using Vigil.Logs.Engine.Catalog;
 using Vigil.Logs.Insights;
+using Vigil.Logs.Insights.Plan;
 
 namespace Vigil.Logs.Api.Insights;
 
@@ -139,20 +140,23 @@ internal sealed class QueryRegistry(LogStore store)
     }
 
     /// <summary>Runs a compiled query over the groups on the calling thread plus the scan's workers: one accumulator
-    /// per worker, merged, then finished. Also the benchmark's entry point.</summary>
+    /// per worker, merged, then finished. Also the benchmark's entry point. A diff query scans its comparison window
+    /// too, into accumulators that count as previous; the figures are the sum of both scans, as AWS bills a
+    /// comparison like one query over both ranges.</summary>
     public static (InsightsResult Result, LogQueryScanResult<AccumulatorSink> Scan) Run(
         LogStore store, InsightsQuery query, IReadOnlyList<LogGroupKey> groups, Action<long, long>? progress, CancellationToken token)
     {
         var logNames = groups.Select(g => $"{g.AccountId}:{g.Name}").ToArray();
-        var scan = store.ScanForQuery(new LogQueryScan
+        var scan = Scan(store, query, groups, logNames, new TimeWindow(query.Hints.StartTime, query.Hints.EndTime), comparison: false, progress, token);
+        if (query.ComparisonWindow is { } window)
         {
-            Groups = groups,
-            StartTime = query.Hints.StartTime,
-            EndTime = query.Hints.EndTime,
-            RequiredSubstrings = query.Hints.RequiredSubstrings,
-            NewestFirst = query.Hints.StopAfterRows is not null,
-            Progress = progress is null ? null : p => progress(p.RecordsScanned, p.BytesScanned),
-        }, () => new AccumulatorSink(query, logNames), token);
+            var first = scan;
+            var second = Scan(store, query, groups, logNames, window, comparison: true,
+                progress is null ? null : (records, bytes) => progress(first.RecordsScanned + records, first.BytesScanned + bytes), token);
+            scan = new LogQueryScanResult<AccumulatorSink>([.. first.Sinks, .. second.Sinks], Math.Max(first.LogGroupsScanned, second.LogGroupsScanned),
+                first.RecordsScanned + second.RecordsScanned, first.BytesScanned + second.BytesScanned,
+                first.RecordsSkipped + second.RecordsSkipped, first.BytesSkipped + second.BytesSkipped);
+        }
 
         var accumulator = scan.Sinks[0].Accumulator;
         for (var i = 1; i < scan.Sinks.Count; i++)
@@ -162,6 +166,18 @@ internal sealed class QueryRegistry(LogStore store)
 
         return (query.Finish(accumulator), scan);
     }
+
+    private static LogQueryScanResult<AccumulatorSink> Scan(LogStore store, InsightsQuery query, IReadOnlyList<LogGroupKey> groups, string[] logNames,
+        TimeWindow window, bool comparison, Action<long, long>? progress, CancellationToken token) =>
+        store.ScanForQuery(new LogQueryScan
+        {
+            Groups = groups,
+            StartTime = window.StartTime,
+            EndTime = window.EndTime,
+            RequiredSubstrings = query.Hints.RequiredSubstrings,
+            NewestFirst = query.Hints.StopAfterRows is not null,
+            Progress = progress is null ? null : p => progress(p.RecordsScanned, p.BytesScanned),
+        }, () => new AccumulatorSink(query, logNames, comparison), token);
 
     private void Finish(QueryRun run, string status)
     {
