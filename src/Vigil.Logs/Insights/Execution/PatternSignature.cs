@@ -1,4 +1,3 @@
-using System.Text;
 using Vigil.Logs.Insights.Functions;
 
 namespace Vigil.Logs.Insights.Execution;
@@ -23,13 +22,8 @@ internal sealed class PatternSignature
 {
     public const char Dynamic = '\u0001';
 
-    /// <summary>Token values are kept for this many leading positions: bounds memory at 32 × 10 values.</summary>
-    public const int ValuePositions = 32;
-
-    /// <summary>The coarsest <see cref="ApplyLevel"/>: one pattern per token count, the separators dropped.</summary>
-    public const int MaxLevel = 10;
-
-    private static readonly int[] WordsKept = [int.MaxValue, 32, 16, 8, 6, 4, 3, 2, 1, 0];
+    /// <summary>Token values are kept for this many leading positions (10 values each), which bounds their memory.</summary>
+    public const int ValuePositions = 12;
 
     private PatternSignature(string prefix, string?[] tokens, string[] separators)
     {
@@ -60,62 +54,25 @@ internal sealed class PatternSignature
 
     public PatternSeverity Severity { get; private set; }
 
-    /// <summary>How many words a shape keeps at a coarsening level, counted from the start (later ones become
-    /// dynamic): all, then 32, 16, 8, 6, 4, 3, 2, 1, none. Severity words are kept and not counted, so ERROR and INFO
-    /// lines stay apart, until level <see cref="MaxLevel"/>, which blanks every word and drops the separators.</summary>
-    public static int WordsKeptAt(int level) => level < WordsKept.Length ? WordsKept[level] : 0;
-
-    /// <summary>Whether the word at a position survives coarsening to a level, given the words kept before it.</summary>
-    private static bool Keeps(int level, int wordsBefore, ReadOnlySpan<char> word) =>
-        wordsBefore < WordsKeptAt(level) || (level < MaxLevel && SeverityOf(word) != PatternSeverity.Info);
-
-    public static PatternSignature Create(string text, List<LogToken> tokens, int level)
+    public static PatternSignature Create(string text, List<LogToken> tokens, PatternCoarsening coarsening)
     {
         var words = new string?[tokens.Count];
         var separators = new string[tokens.Count];
+        var buffer = new CharBuffer();
+        var line = new LineText(text, tokens);
         for (var i = 0; i < tokens.Count; i++)
         {
             words[i] = tokens[i].IsDynamic ? null : text.Substring(tokens[i].Start, tokens[i].Length);
-            separators[i] = Normalize(text, tokens, i);
+            buffer.Clear();
+            line.AppendSeparator(i, buffer);
+            separators[i] = buffer.ToString();
         }
 
-        var signature = new PatternSignature(Normalize(text, tokens, -1), words, separators);
-        signature.ApplyLevel(level);
+        buffer.Clear();
+        line.AppendSeparator(-1, buffer);
+        var signature = new PatternSignature(buffer.ToString(), words, separators);
+        signature.Coarsen(coarsening);
         return signature;
-    }
-
-    /// <summary>Writes the key that <see cref="Create"/> would give this line at <paramref name="level"/>.</summary>
-    public static void WriteKey(string text, List<LogToken> tokens, int level, CharBuffer key)
-    {
-        key.Clear();
-        if (level < MaxLevel)
-        {
-            AppendNormalized(key, text, tokens, -1);
-        }
-
-        var words = 0;
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            var word = text.AsSpan(tokens[i].Start, tokens[i].Length);
-            if (tokens[i].IsDynamic || !Keeps(level, words, word))
-            {
-                key.Append(Dynamic);
-            }
-            else
-            {
-                key.Append(word);
-                words += level == 0 || SeverityOf(word) == PatternSeverity.Info ? 1 : 0;
-            }
-
-            if (level < MaxLevel)
-            {
-                AppendNormalized(key, text, tokens, i);
-            }
-            else if (i < tokens.Count - 1)
-            {
-                key.Append(' ');
-            }
-        }
     }
 
     /// <summary>Counts one line of this shape: in the comparison window (<paramref name="previous"/>) only its
@@ -165,29 +122,21 @@ internal sealed class PatternSignature
         Tokens[i] = null;
     }
 
-    /// <summary>Coarsens to <paramref name="level"/> (see <see cref="WordsKeptAt"/>) and recomputes the key.
-    /// Coarsening is a function of the shape alone, and a coarser level of a finer one equals the coarser level of
-    /// the original, which is what keeps merged results independent of how events were split.</summary>
-    public void ApplyLevel(int level)
+    /// <summary>Blanks the words <paramref name="coarsening"/> does not keep, drops the separators at the coarsest
+    /// grouping, and recomputes the key.</summary>
+    public void Coarsen(PatternCoarsening coarsening)
     {
-        var words = 0;
+        Span<bool> keep = stackalloc bool[Tokens.Length];
+        coarsening.Mask(new SignatureText(this), keep);
         for (var i = 0; i < Tokens.Length; i++)
         {
-            if (Tokens[i] is not { } word)
-            {
-                continue;
-            }
-
-            if (!Keeps(level, words, word))
+            if (!keep[i])
             {
                 Generalize(i);
-                continue;
             }
-
-            words += level == 0 || SeverityOf(word) == PatternSeverity.Info ? 1 : 0;
         }
 
-        if (level >= MaxLevel)
+        if (coarsening.Grouping >= PatternCoarsening.MaxGrouping)
         {
             Prefix = "";
             for (var i = 0; i < Separators.Length; i++)
@@ -196,12 +145,8 @@ internal sealed class PatternSignature
             }
         }
 
-        var key = new StringBuilder(Prefix);
-        for (var i = 0; i < Tokens.Length; i++)
-        {
-            key.Append(Tokens[i] ?? Dynamic.ToString()).Append(Separators[i]);
-        }
-
+        var key = new CharBuffer();
+        new PatternCoarsening(0, 0).WriteKey(new SignatureText(this), key);
         Key = key.ToString();
     }
 
@@ -224,7 +169,7 @@ internal sealed class PatternSignature
     /// <summary>The pattern as shown: words and separators, <c>&lt;*&gt;</c> for each dynamic token.</summary>
     public string Render()
     {
-        var text = new StringBuilder(Prefix);
+        var text = new System.Text.StringBuilder(Prefix);
         for (var i = 0; i < Tokens.Length; i++)
         {
             text.Append(Tokens[i] ?? "<*>").Append(Separators[i]);
@@ -235,22 +180,53 @@ internal sealed class PatternSignature
 
     /// <summary>The severity a word names: "error" or "fatal" anywhere in it (any case), else "warn", else "debug".</summary>
     public static PatternSeverity SeverityOf(ReadOnlySpan<char> word) =>
-        word.Length < 4 ? PatternSeverity.Info
+        word.Length < 4 || word.IndexOfAny(SeverityWords) < 0 ? PatternSeverity.Info
         : word.Contains("error", StringComparison.OrdinalIgnoreCase) || word.Contains("fatal", StringComparison.OrdinalIgnoreCase) ? PatternSeverity.Error
         : word.Contains("warn", StringComparison.OrdinalIgnoreCase) ? PatternSeverity.Warn
-        : word.Contains("debug", StringComparison.OrdinalIgnoreCase) ? PatternSeverity.Debug
-        : PatternSeverity.Info;
+        : PatternSeverity.Debug;
 
-    private static string Normalize(string text, List<LogToken> tokens, int after)
+    /// <summary>The highest severity among the words of a line.</summary>
+    public static PatternSeverity SeverityOf(string text, List<LogToken> tokens)
     {
-        var separator = new CharBuffer();
-        AppendNormalized(separator, text, tokens, after);
-        return separator.ToString();
+        var severity = PatternSeverity.Info;
+        foreach (var token in tokens)
+        {
+            if (!token.IsDynamic && SeverityOf(text.AsSpan(token.Start, token.Length)) is var s && s > severity)
+            {
+                severity = s;
+            }
+        }
+
+        return severity;
     }
 
-    /// <summary>Appends the text between token <paramref name="after"/> and the next (−1: the line's start; the last
-    /// token: the line's end), whitespace runs as one space and the line's ends trimmed.</summary>
-    private static void AppendNormalized(CharBuffer target, string text, List<LogToken> tokens, int after)
+    private static readonly System.Buffers.SearchValues<string> SeverityWords =
+        System.Buffers.SearchValues.Create(["error", "fatal", "warn", "debug"], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A stored shape, for <see cref="PatternCoarsening"/>.</summary>
+    public readonly struct SignatureText(PatternSignature signature) : IShapeText
+    {
+        public int Count => signature.Tokens.Length;
+
+        public bool IsWord(int i) => signature.Tokens[i] is not null;
+
+        public ReadOnlySpan<char> Word(int i) => signature.Tokens[i];
+
+        public void AppendSeparator(int after, CharBuffer target) => target.Append(after < 0 ? signature.Prefix : signature.Separators[after]);
+    }
+}
+
+/// <summary>A line being added, for <see cref="PatternCoarsening"/>: its tokens, and the text between them with
+/// whitespace runs as one space and the line's ends trimmed.</summary>
+internal readonly struct LineText(string text, List<LogToken> tokens) : IShapeText
+{
+    public int Count => tokens.Count;
+
+    public bool IsWord(int i) => !tokens[i].IsDynamic;
+
+    public ReadOnlySpan<char> Word(int i) => text.AsSpan(tokens[i].Start, tokens[i].Length);
+
+    public void AppendSeparator(int after, CharBuffer target)
     {
         var start = after < 0 ? 0 : tokens[after].Start + tokens[after].Length;
         var end = after + 1 < tokens.Count ? tokens[after + 1].Start : text.Length;

@@ -83,15 +83,18 @@ internal static class LogTokenizer
         _ => "Token",
     };
 
-    public static bool IsHardSeparator(char c) =>
-        char.IsWhiteSpace(c) || char.IsControl(c) || c is ',' or ';' or '=' or '&' or '?' or '(' or ')' or '[' or ']' or '{' or '}'
-            or '"' or '\'' or '`' or '<' or '>' or '|';
+    public static bool IsHardSeparator(char c) => c < 128 ? AsciiSeparators[c] : char.IsWhiteSpace(c) || char.IsControl(c);
+
+    private static readonly bool[] AsciiSeparators = [.. Enumerable.Range(0, 128).Select(c =>
+        c <= ' ' || c == 127 || ",;=&?()[]{}\"'`<>|".Contains((char)c, StringComparison.Ordinal))];
 
     /// <summary>Adds the chunk's tokens; false when the cap was reached and the rest of the line became the last token.</summary>
     private static bool AddChunk(string text, int start, int end, List<LogToken> tokens)
     {
         var chunk = text.AsSpan(start, end - start);
-        if (!StartsWithIPv4(chunk))
+        var hasDigit = chunk.ContainsAnyInRange('0', '9');
+        var soft = chunk.IndexOfAny(':', '/') >= 0;
+        if ((hasDigit || soft) && !StartsWithIPv4(chunk))
         {
             if (IsTime(chunk))
             {
@@ -104,6 +107,11 @@ internal static class LogTokenizer
             }
         }
 
+        if (!soft)
+        {
+            return Add(text, new LogToken(start, end - start, Classify(chunk, hasDigit)), tokens);
+        }
+
         var pieceStart = start;
         for (var i = start; i <= end; i++)
         {
@@ -112,7 +120,8 @@ internal static class LogTokenizer
                 continue;
             }
 
-            if (i > pieceStart && !Add(text, new LogToken(pieceStart, i - pieceStart, Classify(text.AsSpan(pieceStart, i - pieceStart))), tokens))
+            var piece = text.AsSpan(pieceStart, i - pieceStart);
+            if (i > pieceStart && !Add(text, new LogToken(pieceStart, i - pieceStart, Classify(piece, hasDigit && piece.ContainsAnyInRange('0', '9'))), tokens))
             {
                 return false;
             }
@@ -143,9 +152,9 @@ internal static class LogTokenizer
         return false;
     }
 
-    private static LogTokenKind Classify(ReadOnlySpan<char> piece)
+    private static LogTokenKind Classify(ReadOnlySpan<char> piece, bool hasDigit)
     {
-        if (!piece.ContainsAnyInRange('0', '9'))
+        if (!hasDigit)
         {
             return piece.Length >= 16 && !piece.ContainsAnyExcept(HexLetters) ? LogTokenKind.ID : LogTokenKind.None;
         }
