@@ -1,8 +1,14 @@
+using System.Globalization;
+using FsCheck;
+using FsCheck.Fluent;
+using Vigil.Logs.Insights;
+using Vigil.Logs.Insights.Execution;
 using Vigil.Logs.Insights.Functions;
 
 namespace Vigil.Logs.Tests.Insights;
 
-/// <summary>The tokenizer behind <c>pattern</c>: which parts of a line are words and which are dynamic, of what kind.</summary>
+/// <summary>The tokenizer behind <c>pattern</c>: which parts of a line are words and which are dynamic, of what kind;
+/// and random lines, which tokenize into ordered ranges and cluster without failing.</summary>
 public sealed class LogTokenizerTests
 {
     [Theory]
@@ -30,6 +36,36 @@ public sealed class LogTokenizerTests
         var last = tokens[^1];
         line.Substring(last.Start, last.Length).ShouldBe(string.Join(' ', Enumerable.Range(100, 51).Select(i => $"w{i}")));
         last.Kind.ShouldBe(LogTokenKind.Other);
+    }
+
+    [Fact]
+    public void Random_lines_tokenize_into_ordered_ranges_and_cluster_without_failing()
+    {
+        const string alphabet = "ab Z09:/.-_=,[]{}\"'\t\n\u0000é%+@ERRORwarn";
+        var lines = Gen.Elements(alphabet.ToCharArray()).ListOf().Select(chars => new string([.. chars])).ArrayOf();
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300).WithEndSize(120), Prop.ForAll(Arb.From(lines), batch =>
+        {
+            var tokens = new List<LogToken>();
+            foreach (var line in batch)
+            {
+                LogTokenizer.Tokenize(line, tokens);
+                tokens.Count.ShouldBeLessThanOrEqualTo(LogTokenizer.MaxTokens);
+                var end = 0;
+                foreach (var t in tokens)
+                {
+                    t.Start.ShouldBeGreaterThanOrEqualTo(end, line);
+                    t.Length.ShouldBeGreaterThan(0, line);
+                    end = t.Start + t.Length;
+                    end.ShouldBeLessThanOrEqualTo(line.Length, line);
+                }
+            }
+
+            var events = batch.Select((m, i) => new LogEventInput("1:g", "s", InsightsCorpus.T0 + (i * 1000) - 60_000, 0, i, m));
+            var result = InsightsQuery.Compile("pattern @message | diff", InsightsCorpus.T0, InsightsCorpus.T0 + 59_999).Run(events);
+            result.Rows.Sum(r => long.Parse(r.Single(f => f.Field == "@sampleCount").Value, CultureInfo.InvariantCulture))
+                .ShouldBe(batch.Skip(60).Take(60).LongCount());
+            return true;
+        }));
     }
 
     private static string Describe(string line)
