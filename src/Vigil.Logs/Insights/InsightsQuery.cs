@@ -33,7 +33,12 @@ public sealed class InsightsQuery
     /// <summary>The output column names in order (rows omit columns that have no value).</summary>
     public IReadOnlyList<string> Columns => _plan.Columns;
 
-    /// <summary>True for queries whose rows come from <c>stats</c> (no <c>@ptr</c>).</summary>
+    /// <summary>For <c>pattern … | diff</c>: the earlier window the query compares with. A scanner reads it into
+    /// accumulators from <see cref="CreateComparisonAccumulator"/> and merges them with the others. Null for other
+    /// queries, and for diff over an unbounded window (every previous count is then 0).</summary>
+    public TimeWindow? ComparisonWindow => _plan.Nodes[_plan.FirstBlocking] is PatternNode { Comparison: { } window } ? window : null;
+
+    /// <summary>True for queries whose rows come from <c>stats</c> or <c>pattern</c> (no <c>@ptr</c>).</summary>
     public bool IsAggregation => !_plan.AppendPointer;
 
     /// <param name="startTime">First event timestamp included, epoch milliseconds.</param>
@@ -45,6 +50,11 @@ public sealed class InsightsQuery
     }
 
     public QueryAccumulator CreateAccumulator() => new(_plan);
+
+    /// <summary>An accumulator for the events of <see cref="ComparisonWindow"/> (it ignores all others); merges with
+    /// those of <see cref="CreateAccumulator"/>.</summary>
+    public QueryAccumulator CreateComparisonAccumulator() =>
+        ComparisonWindow is null ? throw new InvalidOperationException("the query has no comparison window") : new(_plan, comparison: true);
 
     /// <summary>Runs the rest of the query over the merged partial results: stats output, sorting, the final limit,
     /// and rendering. <paramref name="accumulator"/> is spent.</summary>
@@ -96,14 +106,22 @@ public sealed class InsightsQuery
         return new InsightsResult(rendered, statistics);
     }
 
-    /// <summary>Convenience for one thread: every event through one accumulator.</summary>
+    /// <summary>Convenience for one thread: every event through one accumulator (and, for diff, through one for the
+    /// comparison window too).</summary>
     public InsightsResult Run(IEnumerable<LogEventInput> events)
     {
         ArgumentNullException.ThrowIfNull(events);
         var accumulator = CreateAccumulator();
+        var comparison = ComparisonWindow is null ? null : CreateComparisonAccumulator();
         foreach (var e in events)
         {
             accumulator.Add(e);
+            comparison?.Add(e);
+        }
+
+        if (comparison is not null)
+        {
+            accumulator.Merge(comparison);
         }
 
         return Finish(accumulator);

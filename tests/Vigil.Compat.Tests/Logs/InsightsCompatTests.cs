@@ -5,9 +5,9 @@ using Vigil.Compat.Tests.TestSupport;
 namespace Vigil.Compat.Tests.Logs;
 
 /// <summary>
-/// Logs Insights through boto3 1.43 and 1.26, the JS SDK v3 and the AWS CLI v1 and v2: a stats query, a
-/// filter + sort + limit query, GetLogRecord of its @ptr, and a malformed query's MalformedQueryException with its
-/// location. Each row uses its own group.
+/// Logs Insights through boto3 1.43 and 1.26, the JS SDK v3 and the AWS CLI v1 and v2: a stats query, a pattern and
+/// a pattern + diff query, a filter + sort + limit query, GetLogRecord of its @ptr, and a malformed query's
+/// MalformedQueryException with its location. Each row uses its own group.
 /// </summary>
 [Collection(CompatCollection.Name)]
 public sealed partial class InsightsCompatTests(CompatServer server, ITestOutputHelper output)
@@ -47,6 +47,26 @@ public sealed partial class InsightsCompatTests(CompatServer server, ITestOutput
             Rows(stats, "lvl", "n").ShouldBe([["ERROR", "2"], ["INFO", "1"], ["WARN", "1"]], stats.ToString());
             stats.Root.GetProperty("result").GetProperty("statistics").GetProperty("recordsScanned").GetDouble().ShouldBe(4);
             stats.Root.GetProperty("result").GetProperty("statistics").GetProperty("recordsMatched").GetDouble().ShouldBe(4);
+        }
+
+        using (var patterns = await QueryAsync(client, group, "pattern @message", window.startTime, window.endTime))
+        {
+            Rows(patterns, "@pattern", "@sampleCount", "@severityLabel").ShouldBe(
+            [
+                ["level=ERROR boom", "1", "ERROR"],
+                ["level=INFO start", "1", "INFO"],
+                ["level=WARN slow", "1", "WARN"],
+                ["""{"level":"ERROR","latency_ms":<*>}""", "1", "ERROR"],
+            ], patterns.ToString());
+        }
+
+        using (var diff = await QueryAsync(client, group, "filter @message like /ERROR/ | pattern @message | diff", window.startTime, window.endTime))
+        {
+            Rows(diff, "@pattern", "@sampleCount", "@previousSampleCount", "@differenceDescription").ShouldBe(
+            [
+                ["level=ERROR boom", "1", "0", "new"],
+                ["""{"level":"ERROR","latency_ms":<*>}""", "1", "0", "new"],
+            ], diff.ToString());
         }
 
         string pointer;

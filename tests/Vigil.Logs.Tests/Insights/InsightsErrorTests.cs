@@ -1,5 +1,6 @@
 using Vigil.Logs.Insights;
 using Vigil.Logs.Insights.Syntax;
+using Vigil.Logs.Insights.Syntax.Ast;
 
 namespace Vigil.Logs.Tests.Insights;
 
@@ -31,7 +32,14 @@ public sealed class InsightsErrorTests
     [InlineData("fields /x/", "a regular expression can only follow like or =~", 1, 8)]
     [InlineData("stats pct(x, 150)", "the percentile of pct must be a number from 0 to 100", 1, 14)]
     [InlineData("diff", "diff can only follow pattern", 1, 1)]
-    [InlineData("pattern @message", "pattern is not supported by this server", 1, 1)]
+    [InlineData("sort @timestamp | pattern @message", "pattern cannot follow sort", 1, 19)]
+    [InlineData("stats count(*) by x | pattern @message", "pattern cannot follow stats", 1, 23)]
+    [InlineData("pattern @message | stats count(*)", "stats cannot follow pattern", 1, 20)]
+    [InlineData("pattern @message | pattern @message", "pattern cannot follow pattern", 1, 20)]
+    [InlineData("pattern @message | parse @pattern \"*\" as x", "parse cannot follow pattern", 1, 20)]
+    [InlineData("pattern @message | diff previousYear", "unexpected symbol found previousYear", 1, 25)]
+    [InlineData("pattern @message | sort @sampleCount | diff", "diff can only follow pattern", 1, 40)]
+    [InlineData("pattern count(*)", "aggregate function count can only be used in stats", 1, 9)]
     [InlineData("fields a ! b", "unexpected symbol found !", 1, 10)]
     [InlineData("   ", "query is empty", 1, 4)]
     [InlineData("filter a in 1", "unexpected symbol found 1", 1, 13)]
@@ -45,12 +53,13 @@ public sealed class InsightsErrorTests
         error.Message.ShouldBe($"{reason} at line {line} and column {column}");
     }
 
-    [Fact]
-    public void Pattern_and_diff_parse_even_though_they_do_not_run()
-    {
-        var ast = Parser.Parse("filter @message like /x/ | pattern @message | diff previousDay");
-        ast.Commands.Count.ShouldBe(3);
-    }
+    [Theory]
+    [InlineData("pattern @message | diff", DiffPeriod.Previous)]
+    [InlineData("pattern @message | diff previousDay", DiffPeriod.PreviousDay)]
+    [InlineData("pattern @message | diff PREVIOUSWEEK", DiffPeriod.PreviousWeek)]
+    [InlineData("pattern @message | diff previousMonth | limit 3", DiffPeriod.PreviousMonth)]
+    public void Diff_keeps_the_period_it_compares_with(string query, DiffPeriod period) =>
+        Parser.Parse(query).Commands.OfType<DiffCommand>().Single().Period.ShouldBe(period);
 
     [Fact]
     public void Nesting_beyond_the_cap_is_an_error_not_a_stack_overflow()

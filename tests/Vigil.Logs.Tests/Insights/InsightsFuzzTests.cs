@@ -23,6 +23,7 @@ public sealed class InsightsFuzzTests
         "fields datefloor(@timestamp, 1h), dateceil(@timestamp, 1mo), toMillis(@timestamp), fromMillis(0), isIpInSubnet(ip, '10.0.0.0/8')",
         "# comment\nfilter 2 ^ 3 ^ 2 % 5 * -x / 4 >= 1 | stats stddev(x) / count(*) as q",
         "stats count(*) as c by level | filter c > 1 | stats sum(c)",
+        "filter @message like /a/ | pattern @message | diff previousDay | filter @sampleCount > 0 | sort @ratio desc | limit 2",
     ];
 
     private const string Alphabet = "abcxyz @.`'\"\\/*()[],|#=!<>~+-%^0159 \n\tasbyinotlikeflsrtdmqp_é\u0000";
@@ -31,6 +32,7 @@ public sealed class InsightsFuzzTests
     [
         "fields", "filter", "stats", "sort", "limit", "parse", "display", "dedup", "unmask", "by", "as", "and", "or", "not",
         "like", "in", "asc", "desc", "count(*)", "bin(1h)", "@message", "|", ",", "(", ")", "[", "]", "/x/", "'s'", "1", "5m",
+        "pattern", "diff", "previousWeek",
     ];
 
     [Fact]

@@ -11,14 +11,14 @@ namespace Vigil.Logs.Api.Insights;
 /// <see cref="StopBelow"/> the engine uses. With <see cref="PartialResults"/> it hands its accumulator over after a
 /// source once an interval has passed, and starts a fresh one. Not thread-safe; one per scan worker.
 /// </summary>
-internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames, PartialResults? partial = null) : ILogQuerySink
+internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames, bool comparison = false, PartialResults? partial = null) : ILogQuerySink
 {
     private readonly int _keep = query.Hints.StopAfterRows ?? 0;
     private readonly PriorityQueue<long, long>? _newest = query.Hints.StopAfterRows is { } n ? new PriorityQueue<long, long>(n + 1) : null;
 
     private long _lastHandover = partial?.Clock.GetTimestamp() ?? 0;
 
-    public QueryAccumulator Accumulator { get; private set; } = query.CreateAccumulator();
+    public QueryAccumulator Accumulator { get; private set; } = comparison ? query.CreateComparisonAccumulator() : query.CreateAccumulator();
 
     public long StopBelow { get; private set; } = long.MinValue;
 
@@ -57,7 +57,7 @@ internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames, Pa
         }
 
         partial.Absorb(Accumulator);
-        Accumulator = query.CreateAccumulator();
+        Accumulator = comparison ? query.CreateComparisonAccumulator() : query.CreateAccumulator();
         _lastHandover = partial.Clock.GetTimestamp();
     }
 }

@@ -1,6 +1,7 @@
 using Vigil.Logs.Engine;
 using Vigil.Logs.Engine.Catalog;
 using Vigil.Logs.Insights;
+using Vigil.Logs.Insights.Plan;
 
 namespace Vigil.Logs.Api.Insights;
 
@@ -147,21 +148,24 @@ internal sealed class QueryRegistry(LogStore store, TimeSpan? partialInterval = 
 
     /// <summary>Runs a compiled query over the groups on the calling thread plus the scan's workers: one accumulator
     /// per worker, merged, then finished; with <paramref name="partial"/>, results so far are published as the scan
-    /// goes. Also the benchmark's entry point.</summary>
+    /// goes. Also the benchmark's entry point. A diff query scans its comparison window too, into accumulators that
+    /// count as previous; the figures are the sum of both scans, as AWS bills a comparison like one query over both
+    /// ranges.</summary>
     public static (InsightsResult Result, LogQueryScanResult<AccumulatorSink> Scan) Run(
         LogStore store, InsightsQuery query, IReadOnlyList<LogGroupKey> groups, Action<long, long>? progress, CancellationToken token,
         PartialResults? partial = null)
     {
         var logNames = groups.Select(g => $"{g.AccountId}:{g.Name}").ToArray();
-        var scan = store.ScanForQuery(new LogQueryScan
+        var scan = Scan(store, query, groups, logNames, new TimeWindow(query.Hints.StartTime, query.Hints.EndTime), comparison: false, progress, partial, token);
+        if (query.ComparisonWindow is { } window)
         {
-            Groups = groups,
-            StartTime = query.Hints.StartTime,
-            EndTime = query.Hints.EndTime,
-            RequiredSubstrings = query.Hints.RequiredSubstrings,
-            NewestFirst = query.Hints.StopAfterRows is not null,
-            Progress = progress is null ? null : p => progress(p.RecordsScanned, p.BytesScanned),
-        }, () => new AccumulatorSink(query, logNames, partial), token);
+            var first = scan;
+            var second = Scan(store, query, groups, logNames, window, comparison: true,
+                progress is null ? null : (records, bytes) => progress(first.RecordsScanned + records, first.BytesScanned + bytes), partial, token);
+            scan = new LogQueryScanResult<AccumulatorSink>([.. first.Sinks, .. second.Sinks], Math.Max(first.LogGroupsScanned, second.LogGroupsScanned),
+                first.RecordsScanned + second.RecordsScanned, first.BytesScanned + second.BytesScanned,
+                first.RecordsSkipped + second.RecordsSkipped, first.BytesSkipped + second.BytesSkipped);
+        }
 
         if (partial is not null)
         {
@@ -176,6 +180,18 @@ internal sealed class QueryRegistry(LogStore store, TimeSpan? partialInterval = 
 
         return (query.Finish(accumulator), scan);
     }
+
+    private static LogQueryScanResult<AccumulatorSink> Scan(LogStore store, InsightsQuery query, IReadOnlyList<LogGroupKey> groups, string[] logNames,
+        TimeWindow window, bool comparison, Action<long, long>? progress, PartialResults? partial, CancellationToken token) =>
+        store.ScanForQuery(new LogQueryScan
+        {
+            Groups = groups,
+            StartTime = window.StartTime,
+            EndTime = window.EndTime,
+            RequiredSubstrings = query.Hints.RequiredSubstrings,
+            NewestFirst = query.Hints.StopAfterRows is not null,
+            Progress = progress is null ? null : p => progress(p.RecordsScanned, p.BytesScanned),
+        }, () => new AccumulatorSink(query, logNames, comparison, partial), token);
 
     private void Finish(QueryRun run, string status)
     {

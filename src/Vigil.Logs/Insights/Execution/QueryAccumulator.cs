@@ -13,16 +13,24 @@ public sealed class QueryAccumulator
     private readonly QueryPlan _plan;
     private readonly StatsCollector? _stats;
     private readonly RowCollector? _rows;
+    private readonly PatternCollector? _patterns;
+    private readonly TimeWindow _window;
     private readonly Row _scratch = Row.Scratch(new Utf8Interner());
     private long _recordsScanned;
     private long _recordsMatched;
     private long _bytesScanned;
 
-    internal QueryAccumulator(QueryPlan plan)
+    /// <param name="comparison">Reads the comparison window of <c>diff</c> instead of the query's.</param>
+    internal QueryAccumulator(QueryPlan plan, bool comparison = false)
     {
         _plan = plan;
+        _window = PatternCollector.Window(plan, comparison);
         var first = plan.Nodes[plan.FirstBlocking];
-        if (first is StatsNode stats)
+        if (first is PatternNode pattern)
+        {
+            _patterns = new PatternCollector(pattern, comparison);
+        }
+        else if (first is StatsNode stats)
         {
             _stats = new StatsCollector(stats);
         }
@@ -43,7 +51,7 @@ public sealed class QueryAccumulator
 
     public void Add(in LogEventInput e)
     {
-        if (e.Timestamp < _plan.Hints.StartTime || e.Timestamp > _plan.Hints.EndTime)
+        if (e.Timestamp < _window.StartTime || e.Timestamp > _window.EndTime)
         {
             return;
         }
@@ -57,7 +65,7 @@ public sealed class QueryAccumulator
     /// is decoded or allocated for an event unless the query needs it.</summary>
     public void Add(string logGroup, string logStream, long timestamp, long ingestionTime, long seq, ReadOnlySpan<byte> message)
     {
-        if (timestamp < _plan.Hints.StartTime || timestamp > _plan.Hints.EndTime)
+        if (timestamp < _window.StartTime || timestamp > _window.EndTime)
         {
             return;
         }
@@ -84,6 +92,10 @@ public sealed class QueryAccumulator
         {
             _stats.Add(row);
         }
+        else if (_patterns is not null)
+        {
+            _patterns.Add(row);
+        }
         else
         {
             _rows!.AddScratch(row);
@@ -107,13 +119,17 @@ public sealed class QueryAccumulator
         {
             _stats.Merge(other._stats!);
         }
+        else if (_patterns is not null)
+        {
+            _patterns.Merge(other._patterns!);
+        }
         else
         {
             _rows!.Merge(other._rows!);
         }
     }
 
-    internal List<Row> Emit() => _stats is not null ? _stats.Emit() : _rows!.Emit();
+    internal List<Row> Emit() => _stats?.Emit() ?? _patterns?.Emit() ?? _rows!.Emit();
 }
 
 /// <summary>AWS's query statistics: events that passed the filters, events read, and their message bytes.</summary>

@@ -19,12 +19,14 @@ internal static class QueryPlanner
     {
         CheckOrder(query.Commands);
         var nodes = new List<PlanNode>();
-        foreach (var command in query.Commands)
+        for (var i = 0; i < query.Commands.Count; i++)
         {
-            nodes.Add(Bind(command));
+            nodes.Add(query.Commands[i] is PatternCommand pattern
+                ? BindPattern(pattern, query.Commands.ElementAtOrDefault(i + 1) as DiffCommand, startTime, endTime)
+                : Bind(query.Commands[i]));
         }
 
-        var lastStats = nodes.FindLastIndex(n => n is StatsNode);
+        var lastStats = nodes.FindLastIndex(n => n is StatsNode or PatternNode);
         if (!nodes.Skip(lastStats + 1).Any(n => n is LimitNode))
         {
             nodes.Add(new LimitNode(DefaultLimit, Implicit: true, query.Commands[^1].Span));
@@ -41,11 +43,27 @@ internal static class QueryPlanner
         return new QueryPlan(nodes, firstBlocking, CollectorBound(nodes, firstBlocking), columns, appendPointer, hints);
     }
 
+    /// <summary>Besides dedup's rule: <c>pattern</c> only in the streaming part (AWS: not after sort, and queries
+    /// with stats return no patterns), followed only by commands that work on its rows, and <c>diff</c> right after it.</summary>
     private static void CheckOrder(IReadOnlyList<Command> commands)
     {
+        Command? blocking = null;
+        var afterPattern = false;
         for (var i = 0; i < commands.Count; i++)
         {
             var command = commands[i];
+            if (afterPattern && command is not (FilterCommand or FieldsCommand or DisplayCommand or SortCommand or LimitCommand or DiffCommand))
+            {
+                throw command.Span.Error($"{KeywordOf(command)} cannot follow pattern");
+            }
+
+            if (command is PatternCommand && blocking is not null)
+            {
+                throw command.Span.Error($"pattern cannot follow {KeywordOf(blocking)}");
+            }
+
+            afterPattern |= command is PatternCommand;
+            blocking ??= command is StatsCommand or SortCommand or LimitCommand or DedupCommand ? command : null;
             if (command is DedupCommand && i + 1 < commands.Count && commands[i + 1] is not LimitCommand)
             {
                 // AWS: only limit may follow dedup, and it words the refusal as a syntax error at the next command.
@@ -57,13 +75,12 @@ internal static class QueryPlanner
             {
                 throw command.Span.Error("diff can only follow pattern");
             }
-
-            if (command is PatternCommand or DiffCommand)
-            {
-                throw command.Span.Error($"{KeywordOf(command)} is not supported by this server");
-            }
         }
     }
+
+    private static PatternNode BindPattern(PatternCommand pattern, DiffCommand? diff, long startTime, long endTime) =>
+        new(ExpressionBinder.BindScalar(pattern.Field), diff is not null,
+            diff is null ? null : PatternNode.ComparisonWindow(diff.Period, startTime, endTime), pattern.Span);
 
     private static PlanNode Bind(Command command)
     {
@@ -169,6 +186,9 @@ internal static class QueryPlanner
                 case StatsCommand s:
                     stats = [.. s.GroupBy.Select(p => p.Name).Concat(s.Aggregations.Select(p => p.Name)).Distinct()];
                     break;
+                case PatternCommand:
+                    stats = [.. PatternNode.ColumnsFor(diff: commands.Any(c => c is DiffCommand))];
+                    break;
                 case DisplayCommand d:
                     display = [.. d.Fields.Select(f => f.Name).Distinct()];
                     break;
@@ -241,10 +261,11 @@ internal static class QueryPlanner
                 case DisplayCommand d: d.Fields.ToList().ForEach(Read); break;
                 case DedupCommand d: d.Fields.ToList().ForEach(Read); break;
                 case UnmaskCommand u: Read(u.Field); break;
+                case PatternCommand p: Read(p.Field); defined.UnionWith(PatternNode.ColumnsFor(diff: true)); break;
             }
         }
 
-        if (!commands.Any(c => c is FieldsCommand or StatsCommand or DisplayCommand))
+        if (!commands.Any(c => c is FieldsCommand or StatsCommand or DisplayCommand or PatternCommand))
         {
             referenced.UnionWith(DefaultColumns.Where(c => !defined.Contains(c)));
         }

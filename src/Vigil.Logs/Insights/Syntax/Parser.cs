@@ -105,15 +105,28 @@ public ref partial struct Parser
                 return new PatternCommand(ParseExpression(), keyword.Span);
             case "diff":
                 Advance();
-                if (_current.Kind == TokenKind.Identifier)
-                {
-                    Advance(); // e.g. "diff previousDay": the comparison window, which only matters when executed.
-                }
-
-                return new DiffCommand(keyword.Span);
+                return new DiffCommand(ParseDiffPeriod(), keyword.Span);
             default:
                 throw Unexpected(keyword);
         }
+    }
+
+    private DiffPeriod ParseDiffPeriod()
+    {
+        if (_current.Kind != TokenKind.Identifier)
+        {
+            return DiffPeriod.Previous;
+        }
+
+        var period = _current.Text.ToLowerInvariant() switch
+        {
+            "previousday" => DiffPeriod.PreviousDay,
+            "previousweek" => DiffPeriod.PreviousWeek,
+            "previousmonth" => DiffPeriod.PreviousMonth,
+            _ => throw Unexpected(_current),
+        };
+        Advance();
+        return period;
     }
 
     private StatsCommand ParseStats(Token keyword)

@@ -118,6 +118,36 @@ public sealed class InsightsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pattern_clusters_the_text_lines_and_diff_compares_with_the_window_before()
+    {
+        var patterns = await RunAsync(new StartQueryRequest { LogGroupName = "/app", QueryString = "filter @message like /level=/ | pattern @message" });
+        patterns.Status.ShouldBe("Complete");
+        Rows(patterns, "@pattern", "@sampleCount", "@ratio", "@severityLabel").ShouldBe(
+        [
+            ["level=ERROR path=/api/<*> status=<*> latency_ms=<*>", "2", "0.6666666666666666", "ERROR"],
+            ["level=INFO path=/api/users status=<*> latency_ms=<*>", "1", "0.3333333333333333", "INFO"],
+        ]);
+        patterns.Results!.ShouldAllBe(row => row.All(c => c.Field != "@ptr"));
+
+        // Minutes 4 to 6 (three minutes) against minutes 1 to 3: M4 and M6 now, M2 before.
+        var diff = await RunAsync(new StartQueryRequest
+        {
+            LogGroupName = "/app",
+            StartTime = Seconds(At(4)),
+            EndTime = Seconds(At(6)) + 59,
+            QueryString = "filter @message like /level=/ | pattern @message | diff",
+        });
+        diff.Status.ShouldBe("Complete");
+        Rows(diff, "@pattern", "@sampleCount", "@previousSampleCount", "@diffEventCount", "@differenceDescription").ShouldBe(
+        [
+            ["level=ERROR path=/api/<*> status=<*> latency_ms=<*>", "2", "0", "2", "new"],
+            ["level=INFO path=/api/users status=<*> latency_ms=<*>", "0", "1", "-1", "gone"],
+        ]);
+        diff.Statistics!.RecordsScanned.ShouldBe(6);
+        diff.Statistics.BytesScanned.ShouldBe(new[] { M1, M2, M3, M4, M5, M6 }.Sum(m => m.Length));
+    }
+
+    [Fact]
     public async Task The_window_is_in_seconds_and_inclusive_at_both_ends()
     {
         var r = await RunAsync(new StartQueryRequest

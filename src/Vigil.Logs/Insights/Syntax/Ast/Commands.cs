@@ -33,8 +33,18 @@ public sealed record DedupCommand(IReadOnlyList<FieldRef> Fields, SourceSpan Spa
 /// <summary><c>unmask</c> with an optional field: Vigil masks nothing, so it changes nothing.</summary>
 public sealed record UnmaskCommand(Expr? Field, SourceSpan Span) : Command(Span);
 
-/// <summary><c>pattern field</c>: AWS's machine-learned clustering; parsed, not executed.</summary>
+/// <summary><c>pattern field</c>: clusters the events' values of <c>field</c> into patterns.</summary>
 public sealed record PatternCommand(Expr Field, SourceSpan Span) : Command(Span);
 
-/// <summary><c>diff</c> (only after <c>pattern</c>); parsed, not executed.</summary>
-public sealed record DiffCommand(SourceSpan Span) : Command(Span);
+/// <summary>The window <c>diff</c> compares with: the one just before the query's, or the same times a day, a
+/// week or a calendar month earlier.</summary>
+public enum DiffPeriod : byte
+{
+    Previous,
+    PreviousDay,
+    PreviousWeek,
+    PreviousMonth,
+}
+
+/// <summary><c>diff [previousDay|previousWeek|previousMonth]</c>, directly after <c>pattern</c>.</summary>
+public sealed record DiffCommand(DiffPeriod Period, SourceSpan Span) : Command(Span);
