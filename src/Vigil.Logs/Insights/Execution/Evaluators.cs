@@ -10,20 +10,8 @@ internal abstract class Evaluator
 {
     public abstract Value Evaluate(Row row);
 
-    /// <summary>Regexes from queries get a 100 ms budget per match; a timeout counts as "no match".</summary>
+    /// <summary>The backtracking engine's budget per match (see <see cref="QueryRegex"/>).</summary>
     public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
-
-    public static bool IsMatch(QueryRegex regex, string text)
-    {
-        try
-        {
-            return regex.Regex.IsMatch(text);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
-    }
 }
 
 internal sealed class ConstantEvaluator(Value value) : Evaluator
@@ -144,7 +132,7 @@ internal sealed class LikeEvaluator(Evaluator operand, Evaluator? pattern, Query
         bool matched;
         if (regex is not null)
         {
-            matched = IsMatch(regex, text);
+            matched = regex.IsMatch(text);
         }
         else if (pattern!.Evaluate(row).AsText() is { } needle)
         {

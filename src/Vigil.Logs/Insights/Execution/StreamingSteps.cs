@@ -35,16 +35,7 @@ internal static class StreamingSteps
             return;
         }
 
-        System.Text.RegularExpressions.Match match;
-        try
-        {
-            match = parse.Pattern.Regex.Match(text);
-        }
-        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
-        {
-            return;
-        }
-
+        var match = parse.Pattern.Match(text);
         if (!match.Success)
         {
             return;

@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+using FsCheck;
+using FsCheck.Fluent;
+using Vigil.Logs.Insights.Execution;
+
+namespace Vigil.Logs.Tests.Insights;
+
+/// <summary><see cref="QueryRegex"/> finds matches with the linear-time engine and takes groups from the backtracking
+/// one: the result must be exactly what .NET's backtracking engine alone gives (match and every group).</summary>
+public sealed class QueryRegexTests
+{
+    private static readonly string[] Patterns =
+    [
+        @"level[=:]+(?<level>[A-Z]+)",
+        @"(?<a>a+?)(?<b>b*)c",
+        @"(?<x>ab|a)(?<y>bc|c)?",
+        @"(?<w>\w+)\s+(?<n>\d+)",
+        @"(?<all>.*)",
+        @"^(?<head>[^ ]*) (?<rest>.*)$",
+        @"(?<o>(a|b)+?)(?<t>b+)",
+        @"(?<e>)x",
+        @"(?<q>a{2,3}?)a",
+    ];
+
+    [Fact]
+    public void Matches_and_groups_equal_the_backtracking_engines()
+    {
+        var texts = Gen.Choose(0, 14).SelectMany(n => Gen.ArrayOf(Gen.Elements('a', 'b', 'c', 'x', ' ', '1', '=', 'L', 'E', 'V', 'l', 'e', 'v'), n)).Select(c => new string(c));
+        var cases = from p in Gen.Elements(Patterns) from t in texts select (p, t);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(2000), Prop.ForAll(Arb.From(cases), c =>
+        {
+            var expected = new Regex(c.p, RegexOptions.CultureInvariant).Match(c.t);
+            var regex = QueryRegex.Create(c.p, RegexOptions.CultureInvariant);
+            var actual = regex.Match(c.t);
+            Describe(actual).ShouldBe(Describe(expected), $"/{c.p}/ on \"{c.t}\"");
+            regex.IsMatch(c.t).ShouldBe(expected.Success);
+            return true;
+        }));
+    }
+
+    [Fact]
+    public void Long_scans_switch_to_the_compiled_engine_and_keep_the_same_groups()
+    {
+        var regex = QueryRegex.Create(@"level=(?<level>[A-Z]+)", RegexOptions.CultureInvariant);
+        for (var i = 0; i < 25_000; i++)
+        {
+            var level = i % 3 == 0 ? "ERROR" : "INFO";
+            regex.Match($"t={i} level={level} x").Groups["level"].Value.ShouldBe(level);
+        }
+    }
+
+    private static string Describe(Match m) =>
+        m.Success ? string.Join(' ', m.Groups.Cast<Group>().Select(g => g.Success ? $"{g.Name}@{g.Index}+{g.Length}" : $"{g.Name}-")) : "none";
+}
