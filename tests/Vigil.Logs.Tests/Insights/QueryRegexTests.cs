@@ -49,6 +49,23 @@ public sealed class QueryRegexTests
         }
     }
 
+    [Theory]
+    [InlineData(@"level[=:]+(?<level>[A-Z]+)", true)]
+    [InlineData(@"(?<a>a+?)(?<b>b*)c", true)]
+    [InlineData(@"(?<w>\w+)\s+(?<n>\d{1,3})", true)]
+    [InlineData(@"x[|^$()*]y", true)]
+    [InlineData(@"(?<o>(a|b)+?)(?<t>b+)", false)]
+    [InlineData(@"(?<a>a+)+", false)]
+    [InlineData(@"(?:ab)*", false)]
+    [InlineData(@"a|b", false)]
+    [InlineData(@"^(?<h>\w+)", false)]
+    [InlineData(@"(?<h>\w+)\b", false)]
+    [InlineData(@"a*b*c*d*", false)]
+    [InlineData(@"(?i)abc", false)]
+    [InlineData(@"a{2,x}", true)]
+    public void Simple_patterns_have_no_alternation_repeated_group_anchor_or_fourth_quantifier(string pattern, bool simple) =>
+        RegexShape.IsSimple(pattern).ShouldBe(simple);
+
     private static string Describe(Match m) =>
         m.Success ? string.Join(' ', m.Groups.Cast<Group>().Select(g => g.Success ? $"{g.Name}@{g.Index}+{g.Length}" : $"{g.Name}-")) : "none";
 }

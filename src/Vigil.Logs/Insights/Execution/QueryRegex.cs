@@ -7,8 +7,8 @@ namespace Vigil.Logs.Insights.Execution;
 /// it decides whether and where a line matches: no input can make that slow, so it needs no time limit — a limit that
 /// a busy machine (a GC pause, another scan) would hit on harmless patterns, silently dropping matches. Its capture
 /// phase is slow, though, so <c>parse</c> takes the groups from the backtracking engine run at the match it found
-/// (the same match: both engines find the leftmost match with the same priorities), falling back to the linear
-/// engine's own groups if that run times out. Patterns the linear engine refuses (lookarounds, backreferences, atomic
+/// (the same match: both engines find the leftmost match with the same priorities) when the pattern is simple and the
+/// match short (so that run is cheap and needs no time limit), and from the linear engine otherwise. Patterns the linear engine refuses (lookarounds, backreferences, atomic
 /// groups) run on the backtracking engine alone, with <see cref="Evaluator.RegexTimeout"/> per match, where a timeout
 /// is no match. The backtracking engine is interpreted at first and compiled once <see cref="CompileAfter"/> uses
 /// show the scan is long. Thread-safe: scan workers share it.
@@ -17,11 +17,20 @@ internal sealed class QueryRegex
 {
     private const int CompileAfter = 20_000;
 
+    /// <summary>Longest match whose groups the untimed backtracking engine takes (see <see cref="Match"/>).</summary>
+    private const int UntimedCaptureLength = 256;
+
     private readonly Regex? _linear;
+    private readonly bool _simple;
     private Regex _backtracking;
+    private Regex _untimed;
     private int _uses;
 
-    private QueryRegex(Regex? linear, Regex backtracking) => (_linear, _backtracking) = (linear, backtracking);
+    private QueryRegex(Regex? linear, Regex backtracking, bool simple)
+    {
+        (_linear, _backtracking, _simple) = (linear, backtracking, simple);
+        _untimed = new Regex(backtracking.ToString(), backtracking.Options, Regex.InfiniteMatchTimeout);
+    }
 
     /// <summary>Builds the regex; an invalid pattern throws <see cref="ArgumentException"/>.</summary>
     public static QueryRegex Create(string pattern, RegexOptions options)
@@ -29,11 +38,11 @@ internal sealed class QueryRegex
         var backtracking = new Regex(pattern, options, Evaluator.RegexTimeout);
         try
         {
-            return new QueryRegex(new Regex(pattern, options | RegexOptions.NonBacktracking), backtracking);
+            return new QueryRegex(new Regex(pattern, options | RegexOptions.NonBacktracking), backtracking, RegexShape.IsSimple(pattern));
         }
         catch (NotSupportedException)
         {
-            return new QueryRegex(null, backtracking);
+            return new QueryRegex(null, backtracking, false);
         }
     }
 
@@ -75,17 +84,17 @@ internal sealed class QueryRegex
             return System.Text.RegularExpressions.Match.Empty;
         }
 
+        // A simple pattern (RegexShape) over the matched span alone takes at most ~n^3 steps for n <= 256 and gives the
+        // groups it has in context, so the backtracking engine runs there without a time limit (whose clock read per
+        // match costs more than the match on this VM); anything else gets the linear engine's own (slower) groups.
         var bounds = matches.Current;
-        try
+        if (_simple && bounds.Length <= UntimedCaptureLength)
         {
-            var match = Backtracking.Match(text, bounds.Index);
+            var match = Untimed.Match(text, bounds.Index, bounds.Length);
             if (match.Success && match.Index == bounds.Index && match.Length == bounds.Length)
             {
                 return match;
             }
-        }
-        catch (RegexMatchTimeoutException)
-        {
         }
 
         return _linear.Match(text);
@@ -101,13 +110,27 @@ internal sealed class QueryRegex
     {
         get
         {
-            if (_uses < CompileAfter && Interlocked.Increment(ref _uses) == CompileAfter)
-            {
-                var first = _backtracking;
-                Volatile.Write(ref _backtracking, new Regex(first.ToString(), first.Options | RegexOptions.Compiled, first.MatchTimeout));
-            }
-
+            CompileWhenLong();
             return Volatile.Read(ref _backtracking);
+        }
+    }
+
+    private Regex Untimed
+    {
+        get
+        {
+            CompileWhenLong();
+            return Volatile.Read(ref _untimed);
+        }
+    }
+
+    private void CompileWhenLong()
+    {
+        if (_uses < CompileAfter && Interlocked.Increment(ref _uses) == CompileAfter)
+        {
+            var first = _backtracking;
+            Volatile.Write(ref _backtracking, new Regex(first.ToString(), first.Options | RegexOptions.Compiled, first.MatchTimeout));
+            Volatile.Write(ref _untimed, new Regex(first.ToString(), first.Options | RegexOptions.Compiled, Regex.InfiniteMatchTimeout));
         }
     }
 }
