@@ -64,8 +64,9 @@ public sealed partial class LogStore
 {
     private const int HeadSliceEvents = 65_536;
 
-    /// <summary>Decoded chunks go through the shared cache only for small scans: a scan of more chunks than this
-    /// would evict everything else for data it will not read again soon.</summary>
+    /// <summary>Decoded chunks go through the shared cache only for small scans, and for the first this many sources of
+    /// a newest-first scan (which usually stops within them, and whose newest chunks the next query wants again): a
+    /// scan of more chunks than this would evict everything else for data it will not read again soon.</summary>
     private const int CachedScanChunks = 64;
 
     internal string DataDirectory => _options.Directory;
@@ -181,6 +182,7 @@ public sealed partial class LogStore
         where TSink : class, ILogQuerySink
     {
         var buffers = state.UseCache ? null : new ChunkBuffers(); // sinks copy what they keep, so one set serves every chunk
+        var cachedPrefix = state.NewestFirst ? CachedScanChunks : 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var index = Interlocked.Increment(ref state.Next) - 1;
@@ -196,7 +198,7 @@ public sealed partial class LogStore
             }
 
             IEventColumns events = unit.Head is { } head ? head
-                : state.UseCache ? _cache.Get(unit.Block!, unit.Chunk!) : unit.Block!.ReadChunk(unit.Chunk!, buffers);
+                : state.UseCache || index < cachedPrefix ? _cache.Get(unit.Block!, unit.Chunk!) : unit.Block!.ReadChunk(unit.Chunk!, buffers);
             var (records, bytes) = Feed(events, unit, state, sink, cancellationToken);
             sink.SourceDone();
             var totalRecords = Interlocked.Add(ref state.Records, records);
