@@ -32,7 +32,7 @@ public sealed class PartialResultsTests
         var expected = InsightsCorpus.Render(plain);
 
         var snapshots = new List<InsightsResult>();
-        var partial = new PartialResults(query, TimeSpan.Zero, TimeProvider.System, r => snapshots.Add(r)); // called under its lock
+        var partial = new PartialResults(query, TimeSpan.Zero, TimeProvider.System, r => snapshots.Add(r), costFactor: 0); // called under its lock
         var (result, scan) = QueryRegistry.Run(f.Store, query, [LogStoreFixture.Group], null, CancellationToken.None, partial);
 
         InsightsCorpus.Render(result).ShouldBe(expected);
@@ -56,5 +56,48 @@ public sealed class PartialResultsTests
                 counts.ShouldBe(s.Statistics.RecordsMatched); // each snapshot counts exactly what it has scanned
             }
         }
+    }
+
+    [Fact]
+    public void A_costly_snapshot_delays_the_next_by_ten_times_its_cost()
+    {
+        var clock = new TickClock();
+        var query = InsightsQuery.Compile("stats count(*) as n");
+        var published = new List<long>();
+        var partial = new PartialResults(query, TimeSpan.Zero, clock, r =>
+        {
+            published.Add(r.Statistics.RecordsMatched);
+            clock.Advance(TimeSpan.FromMilliseconds(100)); // this snapshot "took" 100 ms
+        });
+
+        void Handover(int events, TimeSpan after)
+        {
+            clock.Advance(after);
+            var accumulator = query.CreateAccumulator();
+            for (var i = 0; i < events; i++)
+            {
+                accumulator.Add(new Vigil.Logs.Insights.Execution.LogEventInput("a:g", "s", i, i, i, "m"));
+            }
+
+            partial.Absorb(accumulator);
+        }
+
+        Handover(1, TimeSpan.Zero);                      // published at once: 1
+        Handover(2, TimeSpan.FromMilliseconds(500));     // 0.5 s after a 100 ms snapshot: merged, not published
+        Handover(3, TimeSpan.FromMilliseconds(600));     // 1.1 s after: published with everything so far
+        published.ShouldBe([1, 6]);
+        query.Finish(partial.Complete([])).Statistics.RecordsMatched.ShouldBe(6);
+    }
+
+    /// <summary>A timestamp clock the test moves by hand.</summary>
+    private sealed class TickClock : TimeProvider
+    {
+        private long _ticks = 1;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }
