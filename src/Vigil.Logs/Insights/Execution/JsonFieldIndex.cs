@@ -312,12 +312,10 @@ internal sealed class JsonFieldIndex
         }
 
         var utf8 = Encoding.UTF8.GetBytes(name);
-        var slot = (int)((uint)RuntimeHelpersHash(name) % (uint)_names.Length);
+        var slot = (int)((uint)System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(name) % (uint)_names.Length);
         _names[slot] = (name, utf8);
         return utf8;
     }
-
-    private static int RuntimeHelpersHash(string name) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(name);
 
     private readonly record struct Entry(int PathStart, int PathLength, JsonTokenType Kind, int ValueStart, int ValueLength, bool Escaped);
 }

@@ -9,8 +9,6 @@ namespace Vigil.Logs.Insights.Execution;
 /// </summary>
 public static class LogRecordPointer
 {
-    public static string Encode(in LogEventInput e) => Encode(e.LogGroup, e.LogStream, e.Timestamp, e.Seq);
-
     public static string Encode(string logGroup, string logStream, long timestamp, long seq)
     {
         var text = string.Create(CultureInfo.InvariantCulture, $"{logGroup}\n{logStream}\n{timestamp}\n{seq}");

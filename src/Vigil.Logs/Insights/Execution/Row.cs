@@ -47,8 +47,6 @@ public sealed class Row
 
     public string LogGroup => _logGroup;
 
-    public LogEventInput Event => new(_logGroup, _logStream, _timestamp, _ingestionTime, _seq, Message);
-
     /// <summary>Aggregate results of the stats group this row came from (read by the stats output expressions).</summary>
     internal Value[]? Slots { get; set; }
 
