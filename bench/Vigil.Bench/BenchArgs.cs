@@ -21,6 +21,9 @@ internal sealed class BenchArgs
               following NextToken, and with MaxDatapoints large enough for one page. Counts per series and
               statistic must equal ceil(hours x 3600 / period): 1,440 and 288 for 24 h ([start, start+24h), where
               the peers' inclusive range queries returned 1,441 and 289).
+          query-engine --data DIR --start ISO8601 [--hours 24] [--runs 5] [--warmup 30] [--series 1|100] [--namespace Bench/EC2]
+              The same query set in-process against a metric store directory (a copy of a server's DIR/metrics):
+              no HTTP or SigV4; times decoding the request, the handler and encoding the response, one page each.
 
         Logs (gen.py logs --format awsbatch bodies):
           logs-ingest-engine --data DIR --input FILE [--writers 8]

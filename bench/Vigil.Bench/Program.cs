@@ -15,6 +15,7 @@ try
         "ingest-engine" => await EngineIngest.RunAsync(options).ConfigureAwait(false),
         "ingest-http" => await HttpIngest.RunAsync(options).ConfigureAwait(false),
         "query" => await QueryBench.RunAsync(options).ConfigureAwait(false),
+        "query-engine" => await EngineQuery.RunAsync(options).ConfigureAwait(false),
         "logs-ingest-engine" => await LogEngineIngest.RunAsync(options).ConfigureAwait(false),
         "logs-query-engine" => await LogEngineQuery.RunAsync(options).ConfigureAwait(false),
         "logs-query-http" => await LogHttpQuery.RunAsync(options).ConfigureAwait(false),

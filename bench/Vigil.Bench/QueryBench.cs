@@ -100,7 +100,7 @@ internal static class QueryBench
         return allOk ? 0 : 1;
     }
 
-    private static byte[] Request(string ns, int seriesCount, int period, DateTimeOffset start, DateTimeOffset end, int? maxDatapoints)
+    internal static byte[] Request(string ns, int seriesCount, int period, DateTimeOffset start, DateTimeOffset end, int? maxDatapoints)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))

@@ -97,9 +97,8 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
             var series = computed[q.Source.Id!];
             foreach (var s in series)
             {
-                var (ts, values) = Ordered(s, input.ScanBy);
                 var label = Label(q, s, series.Count, periods[q.Source.Id!]);
-                results.Add(new PagedSeries(q.Source.Id!, label, ts, values));
+                results.Add(new PagedSeries(q.Source.Id!, label, s.Timestamps, s.Values));
             }
         }
         if (results.Sum(r => (long)r.Ts.Length) > (input.MaxDatapoints ?? DefaultMaxDatapoints))
@@ -223,36 +222,11 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
             var aggregated = TimeRules.PeriodServable(window, now) ? reader.Aggregate(account, region, metric, unit, window, specs, splitByUnit: false) : [];
             foreach (var q in group)
             {
-                var k = specs.IndexOf(q.Stat);
-                var ts = new List<long>();
-                var values = new List<double>();
-                if (aggregated.Count > 0)
-                {
-                    for (var i = 0; i < aggregated[0].Timestamps.Count; i++)
-                    {
-                        if (!double.IsNaN(aggregated[0].Values[i][k]))
-                        {
-                            ts.Add(aggregated[0].Timestamps[i]);
-                            values.Add(aggregated[0].Values[i][k]);
-                        }
-                    }
-                }
-                result[q.Source.Id!] = new TimeSeries(metric.MetricName, [.. ts], [.. values], metric);
+                var (ts, values) = aggregated.Count > 0 ? CallerMetricSource.WithoutGaps(aggregated[0], specs.IndexOf(q.Stat)) : ([], []);
+                result[q.Source.Id!] = new TimeSeries(metric.MetricName, ts, values, metric);
             }
         }
         return result;
-    }
-
-    private static (long[] Ts, double[] Values) Ordered(TimeSeries s, string? scanBy)
-    {
-        var ts = s.Timestamps.ToArray();
-        var values = s.Values.ToArray();
-        if (scanBy != "TimestampAscending")
-        {
-            Array.Reverse(ts);
-            Array.Reverse(values);
-        }
-        return (ts, values);
     }
 
     /// <summary>The result label: the query's Label (dynamic tokens expanded) or a default as CloudWatch builds it.</summary>
@@ -308,15 +282,18 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
         long position = 0;
         long budget = max;
         var more = false;
+        // Series are ascending in time; CloudWatch's default ScanBy is TimestampDescending.
+        var descending = input.ScanBy != "TimestampAscending";
         foreach (var (id, label, ts, values) in results)
         {
-            var result = new MetricDataResult { Id = id, Label = label, Timestamps = [], Values = [], StatusCode = "Complete" };
             var from = (int)System.Math.Clamp(skip - position, 0, ts.Length);
             var take = (int)System.Math.Min(ts.Length - from, budget);
+            var result = new MetricDataResult { Id = id, Label = label, Timestamps = new(take), Values = new(take), StatusCode = "Complete" };
             for (var i = from; i < from + take; i++)
             {
-                result.Timestamps!.Add(DateTimeOffset.FromUnixTimeSeconds(ts[i]));
-                result.Values!.Add(values[i]);
+                var at = descending ? ts.Length - 1 - i : i;
+                result.Timestamps!.Add(DateTimeOffset.FromUnixTimeSeconds(ts[at]));
+                result.Values!.Add(values[at]);
             }
             budget -= take;
             position += ts.Length;

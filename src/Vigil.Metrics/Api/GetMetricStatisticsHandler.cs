@@ -63,13 +63,12 @@ internal sealed class GetMetricStatisticsHandler(MetricReader reader)
         var metric = new MetricIdentity(input.Namespace!, input.MetricName!, input.Dimensions?.Select(d => new MetricDimension(d.Name!, d.Value!)));
         foreach (var result in reader.Aggregate(context.Identity.AccountId, context.Region, metric, input.Unit, window, specs, splitByUnit: true))
         {
-            for (var p = 0; p < result.Timestamps.Count; p++)
+            for (var p = 0; p < result.Count; p++)
             {
-                var row = result.Values[p];
                 var dp = new Datapoint { Timestamp = DateTimeOffset.FromUnixTimeSeconds(result.Timestamps[p]), Unit = result.Unit };
                 for (var k = 0; k < specs.Count; k++)
                 {
-                    var v = row[k];
+                    var v = result.Column(k)[p];
                     if (double.IsNaN(v))
                     {
                         continue;

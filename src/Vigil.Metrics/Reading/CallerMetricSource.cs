@@ -35,18 +35,8 @@ public sealed class CallerMetricSource(MetricReader reader, string accountId, st
         {
             return null;
         }
-        var r = result[0];
-        var ts = new List<long>(r.Timestamps.Count);
-        var values = new List<double>(r.Timestamps.Count);
-        for (var i = 0; i < r.Timestamps.Count; i++)
-        {
-            if (!double.IsNaN(r.Values[i][0]))
-            {
-                ts.Add(r.Timestamps[i]);
-                values.Add(r.Values[i][0]);
-            }
-        }
-        return new TimeSeries(metric.MetricName, [.. ts], [.. values], metric);
+        var (ts, values) = WithoutGaps(result[0], 0);
+        return new TimeSeries(metric.MetricName, ts, values, metric);
     }
 
     public PeriodCells? FetchCells(MetricIdentity metric, QueryWindow window)
@@ -61,15 +51,36 @@ public sealed class CallerMetricSource(MetricReader reader, string accountId, st
             return null;
         }
         var r = result[0];
-        var n = r.Timestamps.Count;
-        double[] count = new double[n], sum = new double[n], min = new double[n], max = new double[n];
-        for (var i = 0; i < n; i++)
+        return new PeriodCells(r.Timestamps, r.Column(0), r.Column(1), r.Column(2), r.Column(3));
+    }
+
+    /// <summary>
+    /// The periods where statistic <paramref name="k"/> has a value (CloudWatch returns no datapoint where it has
+    /// none, e.g. a percentile over negative values); the statistics' own arrays when no period lacks one.
+    /// </summary>
+    public static (long[] Timestamps, double[] Values) WithoutGaps(PeriodStatistics statistics, int k)
+    {
+        var column = statistics.Column(k);
+        var gaps = 0;
+        foreach (var v in column)
         {
-            count[i] = r.Values[i][0];
-            sum[i] = r.Values[i][1];
-            min[i] = r.Values[i][2];
-            max[i] = r.Values[i][3];
+            gaps += double.IsNaN(v) ? 1 : 0;
         }
-        return new PeriodCells([.. r.Timestamps], count, sum, min, max);
+        if (gaps == 0)
+        {
+            return (statistics.Timestamps, column);
+        }
+        var ts = new long[column.Length - gaps];
+        var values = new double[ts.Length];
+        var n = 0;
+        for (var i = 0; i < column.Length; i++)
+        {
+            if (!double.IsNaN(column[i]))
+            {
+                ts[n] = statistics.Timestamps[i];
+                values[n++] = column[i];
+            }
+        }
+        return (ts, values);
     }
 }

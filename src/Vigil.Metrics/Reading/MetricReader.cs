@@ -4,15 +4,19 @@ using Vigil.Metrics.Statistics;
 
 namespace Vigil.Metrics.Reading;
 
-/// <summary>Statistics of one metric for each period with data: one row of values per requested statistic.</summary>
-public sealed class PeriodStatistics(string unit, List<long> timestamps, List<double[]> values)
+/// <summary>
+/// Statistics of one metric for each period with data, by column: <see cref="Timestamps"/> (period starts, ascending)
+/// and one column of values per requested statistic, in request order.
+/// </summary>
+public sealed class PeriodStatistics(string unit, long[] timestamps, double[][] columns)
 {
     /// <summary>The unit of the data ("None" when published without one); "Mixed" never happens: units are kept apart.</summary>
     public string Unit { get; } = unit;
-    public List<long> Timestamps { get; } = timestamps;
+    public long[] Timestamps { get; } = timestamps;
+    public int Count => Timestamps.Length;
 
-    /// <summary>Per period, one value per statistic in request order; NaN where the statistic is unavailable.</summary>
-    public List<double[]> Values { get; } = values;
+    /// <summary>The values of statistic <paramref name="k"/> per period; NaN where the statistic is unavailable.</summary>
+    public double[] Column(int k) => columns[k];
 }
 
 /// <summary>
@@ -42,9 +46,11 @@ public sealed class MetricReader(MetricStore store)
         var groups = series.Where(s => unit is null || s.Key.Unit == unit)
             .GroupBy(s => splitByUnit ? s.Key.Unit : "")
             .OrderBy(g => g.Key, StringComparer.Ordinal);
-        var samples = new SampleBuffer(256);
-        var part = new SampleBuffer(256);
-        var set = new SampleSet(64);
+        // Per-thread scratch: a 100-series query reads ~10k samples a series, and fresh buffers each time were a
+        // third of its allocation. Dropped when a huge read left them big (see ReleaseScratch).
+        var samples = t_samples ??= new SampleBuffer(1024);
+        var part = t_part ??= new SampleBuffer(1024);
+        var set = t_set ??= new SampleSet(64);
         var cells = new List<TimedCell>();
         foreach (var group in groups)
         {
@@ -85,7 +91,26 @@ public sealed class MetricReader(MetricStore store)
             var result = Bucket(samples, window, statistics, set, resultUnit, cells.Count == 0 ? null : CellsByPeriod(cells, window));
             results.Add(result);
         }
+        ReleaseScratch();
         return results;
+    }
+
+    private const long ScratchKeepBytes = 4 << 20;
+
+    [ThreadStatic]
+    private static SampleBuffer? t_samples;
+    [ThreadStatic]
+    private static SampleBuffer? t_part;
+    [ThreadStatic]
+    private static SampleSet? t_set;
+
+    private static void ReleaseScratch()
+    {
+        if (t_samples?.HeapBytes > ScratchKeepBytes || t_part?.HeapBytes > ScratchKeepBytes)
+        {
+            t_samples = null;
+            t_part = null;
+        }
     }
 
     /// <summary>Rollup cells (data older than 15 days) merged per query period.</summary>
@@ -107,8 +132,10 @@ public sealed class MetricReader(MetricStore store)
     private static PeriodStatistics Bucket(SampleBuffer samples, QueryWindow window, IReadOnlyList<StatisticSpec> statistics, SampleSet set, string unit,
         SortedDictionary<long, StatisticCell>? cells)
     {
-        var timestamps = new List<long>();
-        var rows = new List<double[]>();
+        // Room for every period of the window (bounded by what the samples can fill), so the columns never grow.
+        var periods = (window.End - window.Start + window.Period - 1) / window.Period;
+        var capacity = (int)Math.Min(periods, samples.Count + samples.Sets.Count + (cells?.Count ?? 0));
+        var columns = new PeriodColumns(statistics.Count, capacity);
         var ts = samples.Timestamps;
         var values = samples.Values;
         var counts = samples.Counts;
@@ -151,41 +178,91 @@ public sealed class MetricReader(MetricStore store)
             {
                 continue;
             }
-            var row = new double[statistics.Count];
+            var row = columns.Add(periodStart);
             if (cells is not null && cells.Remove(periodStart, out var cell))
             {
                 // A period that straddles the 15-day tier boundary: raw samples join the rollup cell.
                 var merged = StatisticCell.FromSampleSet(set);
                 merged.Merge(cell);
-                for (var k = 0; k < row.Length; k++)
+                for (var k = 0; k < statistics.Count; k++)
                 {
-                    row[k] = merged.Compute(statistics[k]);
+                    columns.Set(k, row, merged.Compute(statistics[k]));
                 }
             }
             else
             {
-                for (var k = 0; k < row.Length; k++)
+                for (var k = 0; k < statistics.Count; k++)
                 {
-                    row[k] = set.Compute(statistics[k]);
+                    columns.Set(k, row, set.Compute(statistics[k]));
                 }
             }
-            timestamps.Add(periodStart);
-            rows.Add(row);
         }
         if (cells is { Count: > 0 })
         {
+            // Periods only the rollup tier covers (older than the raw data), merged in by time.
             foreach (var (periodStart, cell) in cells)
             {
-                var row = new double[statistics.Count];
-                for (var k = 0; k < row.Length; k++)
+                var row = columns.Insert(periodStart);
+                for (var k = 0; k < statistics.Count; k++)
                 {
-                    row[k] = cell.Compute(statistics[k]);
+                    columns.Set(k, row, cell.Compute(statistics[k]));
                 }
-                var at = timestamps.BinarySearch(periodStart);
-                timestamps.Insert(~at, periodStart);
-                rows.Insert(~at, row);
             }
         }
-        return new PeriodStatistics(unit, timestamps, rows);
+        return columns.ToStatistics(unit);
+    }
+
+    /// <summary>Period starts and one value column per statistic, filled in time order (inserts only for rollup periods).</summary>
+    private sealed class PeriodColumns(int statistics, int capacity)
+    {
+        private long[] _ts = new long[Math.Max(capacity, 1)];
+        private readonly double[][] _columns = [.. Enumerable.Range(0, statistics).Select(_ => new double[Math.Max(capacity, 1)])];
+        private int _count;
+
+        public int Add(long periodStart)
+        {
+            Reserve();
+            _ts[_count] = periodStart;
+            return _count++;
+        }
+
+        public int Insert(long periodStart)
+        {
+            var at = Array.BinarySearch(_ts, 0, _count, periodStart);
+            at = at < 0 ? ~at : at;
+            Reserve();
+            Array.Copy(_ts, at, _ts, at + 1, _count - at);
+            foreach (var c in _columns)
+            {
+                Array.Copy(c, at, c, at + 1, _count - at);
+            }
+            _ts[at] = periodStart;
+            _count++;
+            return at;
+        }
+
+        public void Set(int statistic, int row, double value) => _columns[statistic][row] = value;
+
+        public PeriodStatistics ToStatistics(string unit)
+        {
+            if (_count == _ts.Length)
+            {
+                return new PeriodStatistics(unit, _ts, _columns);
+            }
+            return new PeriodStatistics(unit, _ts[.._count], [.. _columns.Select(c => c[.._count])]);
+        }
+
+        private void Reserve()
+        {
+            if (_count < _ts.Length)
+            {
+                return;
+            }
+            Array.Resize(ref _ts, _ts.Length * 2);
+            for (var k = 0; k < _columns.Length; k++)
+            {
+                Array.Resize(ref _columns[k], _ts.Length);
+            }
+        }
     }
 }

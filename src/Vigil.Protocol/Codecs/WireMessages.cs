@@ -21,27 +21,135 @@ public sealed record WireRequest
 /// <summary>
 /// A response being encoded: status, headers and a body buffer. Not thread-safe; one per request.
 /// </summary>
-public sealed class WireResponse : IBufferWriter<byte>
+/// <remarks>
+/// The body is a chain of pooled segments (4 KiB first, doubling to 1 MiB), not one array grown by copying: a
+/// GetMetricData answer runs to megabytes, and a growing array copied it over and over and left large-object-heap
+/// garbage behind. <see cref="WriteToAsync"/> sends the segments; <see cref="Dispose"/> returns them to the pool.
+/// </remarks>
+public sealed class WireResponse : IBufferWriter<byte>, IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _body = new(512);
+    private const int FirstSegment = 4096;
+    private const int LargestSegment = 1 << 20;
+
     private readonly List<KeyValuePair<string, string>> _headers = new(4);
+    private readonly List<(byte[] Array, int Length)> _full = [];
+    private byte[]? _current;
+    private int _used;
+    private long _fullBytes;
 
     public int Status { get; set; } = 200;
     public string ContentType { get; set; } = "application/json";
     public IReadOnlyList<KeyValuePair<string, string>> Headers => _headers;
-    public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
+
+    /// <summary>Bytes written to the body so far.</summary>
+    public long Length => _fullBytes + _used;
+
+    /// <summary>The whole body as one block (copied when it spans several segments; for tests and small bodies).</summary>
+    public ReadOnlyMemory<byte> Body
+    {
+        get
+        {
+            if (_full.Count == 0)
+            {
+                return _current is null ? ReadOnlyMemory<byte>.Empty : _current.AsMemory(0, _used);
+            }
+            var all = new byte[Length];
+            var at = 0;
+            foreach (var (array, length) in _full)
+            {
+                array.AsSpan(0, length).CopyTo(all.AsSpan(at));
+                at += length;
+            }
+            _current.AsSpan(0, _used).CopyTo(all.AsSpan(at));
+            return all;
+        }
+    }
 
     public void AddHeader(string name, string value) => _headers.Add(new(name, value));
 
     /// <summary>Drops whatever was written, for when encoding the success body fails half-way.</summary>
     public void Reset()
     {
-        _body.Clear();
+        ReturnSegments();
         _headers.Clear();
         Status = 200;
     }
 
-    public void Advance(int count) => _body.Advance(count);
-    public Memory<byte> GetMemory(int sizeHint = 0) => _body.GetMemory(sizeHint);
-    public Span<byte> GetSpan(int sizeHint = 0) => _body.GetSpan(sizeHint);
+    public void Advance(int count)
+    {
+        if (count < 0 || _used + count > (_current?.Length ?? 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "Advanced past the buffer that was handed out.");
+        }
+        _used += count;
+    }
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _current.AsMemory(_used);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _current.AsSpan(_used);
+    }
+
+    /// <summary>Writes the body to <paramref name="destination"/>, segment by segment.</summary>
+    public async Task WriteToAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        foreach (var (array, length) in _full)
+        {
+            await destination.WriteAsync(array.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+        }
+        if (_used > 0)
+        {
+            await destination.WriteAsync(_current.AsMemory(0, _used), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Returns the body's segments to the pool; the response is empty afterwards.</summary>
+    public void Dispose() => ReturnSegments();
+
+    private void Reserve(int sizeHint)
+    {
+        var need = Math.Max(sizeHint, 1);
+        if (_current is not null && _current.Length - _used >= need)
+        {
+            return;
+        }
+        var size = FirstSegment;
+        if (_current is not null)
+        {
+            if (_used > 0)
+            {
+                _full.Add((_current, _used));
+                _fullBytes += _used;
+            }
+            else
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(_current);
+            }
+            size = Math.Min(LargestSegment, _current.Length * 2);
+        }
+        _current = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(size, need));
+        _used = 0;
+    }
+
+    private void ReturnSegments()
+    {
+        foreach (var (array, _) in _full)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(array);
+        }
+        _full.Clear();
+        _fullBytes = 0;
+        if (_current is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(_current);
+            _current = null;
+        }
+        _used = 0;
+    }
 }

@@ -34,7 +34,7 @@ public sealed class GatewayPipeline(
         var ct = http.RequestAborted;
         var requestId = RequestIds.Next();
         var received = time.GetUtcNow();
-        var response = new WireResponse();
+        using var response = new WireResponse();
         RequestRoute? route = null;
         CallerIdentity? identity = null;
         string? accessKeyId = null;
@@ -273,8 +273,8 @@ public sealed class GatewayPipeline(
         {
             r.Headers.Append(h.Key, h.Value);
         }
-        r.ContentLength = response.Body.Length;
-        await r.Body.WriteAsync(response.Body).ConfigureAwait(false);
+        r.ContentLength = response.Length;
+        await response.WriteToAsync(r.Body, http.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Path and query as the client sent them (percent-encoding intact), which is what the client signed.</summary>

@@ -132,7 +132,13 @@ public static class JsonShapeWriter
 
     private static void WriteDouble(Utf8JsonWriter writer, double d)
     {
-        if (double.IsFinite(d))
+        Span<byte> text = stackalloc byte[DecimalText.MaxLength];
+        if (DecimalText.TryFormatShort(d, text, out var length))
+        {
+            // Metric values are short decimals: written without the BCL's general shortest-digits search.
+            writer.WriteRawValue(text[..length], skipInputValidation: true);
+        }
+        else if (double.IsFinite(d))
         {
             writer.WriteNumberValue(d);
         }
