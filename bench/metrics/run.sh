@@ -7,7 +7,7 @@
 #   BENCH_HOURS      slice of the workload (default 1 = 3.6 M datums; 24 = the peers' 86.4 M, ~17 GB of bodies)
 #   BENCH_CONNS      HTTP connections for ingest (default 4)
 #   BENCH_PROTOCOLS  ingest protocols (default "json query"); the query step uses the store of the last one
-#   BENCH_RUNS       timed runs per query (median; default 3, after one warm-up)
+#   BENCH_RUNS       timed runs per query (median; default 3, after a warm-up of at least 3 calls and 5 s)
 # Prints each tool's result line, then a table row for bench/RESULTS.md (figures go there by hand).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

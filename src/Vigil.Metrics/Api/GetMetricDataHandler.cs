@@ -207,27 +207,47 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
     /// </summary>
     private Dictionary<string, TimeSeries> FetchStats(List<Query> queries, string account, string region, GetMetricDataInput input, DateTimeOffset now)
     {
-        var result = new Dictionary<string, TimeSeries>(StringComparer.Ordinal);
         var groups = queries.Where(q => q.Source.MetricStat is not null).GroupBy(q =>
         {
             var stat = q.Source.MetricStat!;
             var m = stat.Metric!;
             return (Metric: new MetricIdentity(m.Namespace!, m.MetricName!, m.Dimensions?.Select(d => new MetricDimension(d.Name!, d.Value!))), stat.Unit, Period: stat.Period!.Value);
-        });
-        foreach (var group in groups)
+        }).ToArray();
+        var fetched = new (string Id, TimeSeries Series)[groups.Length][];
+        void Fetch(int g)
         {
+            var group = groups[g];
             var (metric, unit, period) = group.Key;
             var window = TimeRules.Window(input.StartTime!.Value, input.EndTime!.Value, period, now);
             var specs = group.Select(q => q.Stat).Distinct().ToList();
             var aggregated = TimeRules.PeriodServable(window, now) ? reader.Aggregate(account, region, metric, unit, window, specs, splitByUnit: false) : [];
-            foreach (var q in group)
+            fetched[g] = [.. group.Select(q =>
             {
                 var (ts, values) = aggregated.Count > 0 ? CallerMetricSource.WithoutGaps(aggregated[0], specs.IndexOf(q.Stat)) : ([], []);
-                result[q.Source.Id!] = new TimeSeries(metric.MetricName, ts, values, metric);
+                return (q.Source.Id!, new TimeSeries(metric.MetricName, ts, values, metric));
+            })];
+        }
+        // Metrics are read and bucketed independently: a dashboard-sized request (up to 500 queries) uses every core.
+        if (groups.Length >= ParallelFetchMinimum)
+        {
+            Parallel.For(0, groups.Length, Fetch);
+        }
+        else
+        {
+            for (var g = 0; g < groups.Length; g++)
+            {
+                Fetch(g);
             }
+        }
+        var result = new Dictionary<string, TimeSeries>(queries.Count, StringComparer.Ordinal);
+        foreach (var (id, series) in fetched.SelectMany(f => f))
+        {
+            result[id] = series;
         }
         return result;
     }
+
+    private const int ParallelFetchMinimum = 4;
 
     /// <summary>The result label: the query's Label (dynamic tokens expanded) or a default as CloudWatch builds it.</summary>
     private static string Label(Query q, TimeSeries s, int seriesInResult, int period)

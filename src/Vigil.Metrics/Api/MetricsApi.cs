@@ -1,4 +1,5 @@
 using Vigil.Metrics.Api.FastPath;
+using Vigil.Protocol.Codecs.AwsJson;
 using Vigil.Metrics.Engine;
 using Vigil.Metrics.Reading;
 using Vigil.Protocol.Gateway;
@@ -23,6 +24,9 @@ public static class MetricsApi
         var statistics = new GetMetricStatisticsHandler(reader);
         handlers.Register<GetMetricStatisticsInput, GetMetricStatisticsOutput>(CloudWatchModel.Service, "GetMetricStatistics", statistics.HandleAsync);
         var data = new GetMetricDataHandler(reader);
+        // A 500-query answer is megabytes of numbers: its results are encoded on all cores (JSON protocols).
+        var results = CloudWatchModel.Service.Operations["GetMetricData"].Output!.Members.Single(m => m.Name == "MetricDataResults");
+        JsonShapeWriter.EncodeInParallel(results.Shape);
         handlers.Register<GetMetricDataInput, GetMetricDataOutput>(CloudWatchModel.Service, "GetMetricData", data.HandleAsync);
     }
 }
