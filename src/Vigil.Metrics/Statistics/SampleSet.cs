@@ -208,5 +208,5 @@ public sealed class SampleSet
         _sorted = true;
     }
 
-    private const int InsertionSortMaximum = 24;
+    private const int InsertionSortMaximum = 64;
 }

@@ -41,6 +41,9 @@ public static class Timestamps
     }
 
     /// <summary>ISO 8601 with milliseconds, as AWS's XML responses carry them: 2024-05-01T12:00:00.000Z.</summary>
+    /// <summary>How awsQuery and XML answers write timestamps: UTC with milliseconds.</summary>
+    public const string Iso8601Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
     public static string ToIso8601(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        value.UtcDateTime.ToString(Iso8601Format, CultureInfo.InvariantCulture);
 }

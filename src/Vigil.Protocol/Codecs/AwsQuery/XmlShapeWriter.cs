@@ -42,9 +42,27 @@ public static class XmlShapeWriter
                 WriteMembers(w, value, shape);
                 break;
             case ShapeType.List:
-                foreach (var item in (IList)value)
+                // Typed loops for the big numeric lists (GetMetricData's Timestamps and Values): no boxing, no strings.
+                if (value is List<double> doubles)
                 {
-                    WriteElement(w, shape.ElementName, item, shape.Element!);
+                    foreach (var d in doubles)
+                    {
+                        WriteDoubleElement(w, shape.ElementName, d);
+                    }
+                }
+                else if (value is List<DateTimeOffset> times)
+                {
+                    foreach (var t in times)
+                    {
+                        WriteTimestampElement(w, shape.ElementName, t);
+                    }
+                }
+                else
+                {
+                    foreach (var item in (IList)value)
+                    {
+                        WriteElement(w, shape.ElementName, item, shape.Element!);
+                    }
                 }
                 break;
             case ShapeType.Map:
@@ -63,6 +81,32 @@ public static class XmlShapeWriter
                 Utf8Text.XmlEscaped(w, FormatScalar(value, shape));
                 break;
         }
+        Close(w, name);
+    }
+
+    private static void WriteDoubleElement(IBufferWriter<byte> w, string name, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            Open(w, name);
+            Utf8Text.Text(w, value.ToString("R", CultureInfo.InvariantCulture));
+            Close(w, name);
+            return;
+        }
+        Open(w, name);
+        w.Advance(DecimalText.Format(value, w.GetSpan(DecimalText.MaxLength)));
+        Close(w, name);
+    }
+
+    private static void WriteTimestampElement(IBufferWriter<byte> w, string name, DateTimeOffset value)
+    {
+        Open(w, name);
+        var span = w.GetSpan(32);
+        if (!value.UtcDateTime.TryFormat(span, out var written, Timestamps.Iso8601Format, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("A timestamp did not fit its buffer.");
+        }
+        w.Advance(written);
         Close(w, name);
     }
 
