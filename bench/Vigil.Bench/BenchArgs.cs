@@ -26,8 +26,8 @@ internal sealed class BenchArgs
               no HTTP or SigV4; times decoding the request, the handler and encoding the response, one page each.
 
         Logs (gen.py logs --format awsbatch bodies):
-          logs-ingest-engine --data DIR --input FILE [--writers 8]
-              PutLogEvents bodies appended straight into a LogStore under DIR/logs (fsync), then sealed.
+          logs-ingest-engine --data DIR --input FILE [--writers 8] [--quality 7] [--seal-quality 1]
+              PutLogEvents bodies appended straight into a LogStore under DIR/logs (fsync), then sealed and recompressed.
           logs-query-engine --data DIR [--phrase "payment declined"] [--runs 5]
               Newest and oldest 100 lines containing the phrase over every group of the store.
           ingest-http --protocol logs ...   PutLogEvents over HTTP (groups and streams created first).

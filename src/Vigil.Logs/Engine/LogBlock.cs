@@ -18,9 +18,10 @@ internal sealed class LogBlock : IDisposable
 
     private readonly SafeFileHandle _file;
 
-    private LogBlock(string fileName, SafeFileHandle file, long size, int groupId, long count, long minTs, long maxTs, ChunkInfo[] chunks, string[] fields)
+    private LogBlock(string fileName, SafeFileHandle file, long size, int groupId, long count, long minTs, long maxTs, ChunkInfo[] chunks, string[] fields, int quality)
     {
         FileName = fileName;
+        Quality = quality;
         _file = file;
         SizeBytes = size;
         GroupId = groupId;
@@ -40,11 +41,17 @@ internal sealed class LogBlock : IDisposable
     public IReadOnlyList<ChunkInfo> Chunks { get; }
     public IReadOnlyList<string> Fields { get; }
 
+    /// <summary>The Brotli quality its messages were compressed at; -1 when the block does not say (written before it did).</summary>
+    public int Quality { get; }
+
+    /// <summary>When this process opened the block (Environment.TickCount64): the age that background recompression waits for.</summary>
+    public long OpenedAt { get; } = Environment.TickCount64;
+
     /// <summary>
     /// Writes the events of <paramref name="view"/> whose streams are still live as a block; null when none are.
     /// Events are cut into chunks in (timestamp, seq) order, so chunks cover consecutive time ranges.
     /// </summary>
-    public static string? Write(string directory, string fileName, HeadView view, Func<int, bool> liveStream, LogStoreOptions options)
+    public static string? Write(string directory, string fileName, HeadView view, Func<int, bool> liveStream, LogStoreOptions options, int quality)
     {
         var order = new List<int>(view.Count);
         for (var i = 0; i < view.Count; i++)
@@ -96,33 +103,73 @@ internal sealed class LogBlock : IDisposable
             }
 
             var bloom = TrigramBloom.Build(new Reordered(view, indices), start, end - start);
-            writer.AddSection((uint)(chunks + 1), ChunkCodec.Encode(view, slice, options.CompressionQuality));
-            Varint.Write(chunkMeta, (ulong)slice.Length);
-            Varint.WriteSigned(chunkMeta, lo);
-            Varint.WriteSigned(chunkMeta, hi);
-            Varint.Write(chunkMeta, (ulong)bytes);
-            Varint.Write(chunkMeta, (ulong)bloom.ByteSize);
-            bloom.WriteTo(chunkMeta.GetSpan(bloom.ByteSize));
-            chunkMeta.Advance(bloom.ByteSize);
+            writer.AddSection((uint)(chunks + 1), ChunkCodec.Encode(view, slice, quality));
+            WriteChunkMeta(chunkMeta, slice.Length, lo, hi, bytes, bloom);
             chunks++;
             start = end;
         }
 
+        WriteMeta(meta, view.GroupId, indices.Length, view.Timestamp(indices[0]), view.Timestamp(indices[^1]), chunks, chunkMeta, fields, quality);
+        writer.AddSection(MetaSection, meta.WrittenSpan);
+        return writer.Commit();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="source"/> again with its messages compressed at <paramref name="quality"/>: the same
+    /// chunks, events, order, Bloom filters and fields (a checkpoint seals fast; this makes the block small later).
+    /// </summary>
+    public static string Recompress(LogBlock source, string directory, string fileName, int quality, SyncMode sync)
+    {
+        using var writer = new BlockWriter(directory, fileName, sync);
+        var chunkMeta = new ArrayBufferWriter<byte>();
+        foreach (var chunk in source.Chunks)
+        {
+            var events = source.ReadChunk(chunk);
+            var order = new int[events.Count];
+            for (var i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
+
+            writer.AddSection((uint)(chunk.Index + 1), ChunkCodec.Encode(events, order, quality));
+            WriteChunkMeta(chunkMeta, chunk.Count, chunk.MinTimestamp, chunk.MaxTimestamp, chunk.MessageBytes, chunk.Bloom);
+        }
+
+        var meta = new ArrayBufferWriter<byte>();
+        WriteMeta(meta, source.GroupId, source.Count, source.MinTimestamp, source.MaxTimestamp, source.Chunks.Count, chunkMeta, source.Fields, quality);
+        writer.AddSection(MetaSection, meta.WrittenSpan);
+        return writer.Commit();
+    }
+
+    private static void WriteChunkMeta(ArrayBufferWriter<byte> chunkMeta, int count, long minTimestamp, long maxTimestamp, long messageBytes, TrigramBloom bloom)
+    {
+        Varint.Write(chunkMeta, (ulong)count);
+        Varint.WriteSigned(chunkMeta, minTimestamp);
+        Varint.WriteSigned(chunkMeta, maxTimestamp);
+        Varint.Write(chunkMeta, (ulong)messageBytes);
+        Varint.Write(chunkMeta, (ulong)bloom.ByteSize);
+        bloom.WriteTo(chunkMeta.GetSpan(bloom.ByteSize));
+        chunkMeta.Advance(bloom.ByteSize);
+    }
+
+    private static void WriteMeta(ArrayBufferWriter<byte> meta, int groupId, long count, long minTimestamp, long maxTimestamp, int chunks,
+        ArrayBufferWriter<byte> chunkMeta, IEnumerable<string> fields, int quality)
+    {
         Varint.Write(meta, FormatVersion);
-        Varint.Write(meta, (ulong)view.GroupId);
-        Varint.Write(meta, (ulong)indices.Length);
-        Varint.WriteSigned(meta, view.Timestamp(indices[0]));
-        Varint.WriteSigned(meta, view.Timestamp(indices[^1]));
+        Varint.Write(meta, (ulong)groupId);
+        Varint.Write(meta, (ulong)count);
+        Varint.WriteSigned(meta, minTimestamp);
+        Varint.WriteSigned(meta, maxTimestamp);
         Varint.Write(meta, (ulong)chunks);
         meta.Write(chunkMeta.WrittenSpan);
-        Varint.Write(meta, (ulong)fields.Count);
-        foreach (var f in fields.Order(StringComparer.Ordinal))
+        var names = fields.Order(StringComparer.Ordinal).ToList();
+        Varint.Write(meta, (ulong)names.Count);
+        foreach (var f in names)
         {
             Varint.WriteString(meta, f);
         }
 
-        writer.AddSection(MetaSection, meta.WrittenSpan);
-        return writer.Commit();
+        Varint.Write(meta, (ulong)quality);
     }
 
     public static LogBlock Open(string path)
@@ -157,8 +204,10 @@ internal sealed class LogBlock : IDisposable
             fields[i] = r.ReadRequiredString();
         }
 
+        var quality = r.AtEnd ? -1 : r.ReadInt32();
+
         var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
-        return new LogBlock(Path.GetFileName(path), file, RandomAccess.GetLength(file), groupId, count, minTs, maxTs, chunks, fields);
+        return new LogBlock(Path.GetFileName(path), file, RandomAccess.GetLength(file), groupId, count, minTs, maxTs, chunks, fields, quality);
     }
 
     /// <summary>Reads and decodes one chunk (verified at open; a later read error is an I/O error); with

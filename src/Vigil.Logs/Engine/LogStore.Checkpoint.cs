@@ -3,7 +3,10 @@ using Vigil.Storage.IO;
 
 namespace Vigil.Logs.Engine;
 
-/// <summary>Checkpoints (sealing heads into blocks) and retention (dropping whole blocks): docs/formats/log-store.md.</summary>
+/// <summary>
+/// Checkpoints (sealing heads into blocks), background recompression of fast-sealed blocks, and retention (dropping
+/// whole blocks): docs/formats/log-store.md.
+/// </summary>
 public sealed partial class LogStore
 {
     private long _lastRetention = Environment.TickCount64; // background loop only; the first pass a minute in
@@ -63,7 +66,7 @@ public sealed partial class LogStore
                 }
 
                 var name = string.Create(CultureInfo.InvariantCulture, $"g{groupId:D8}-{markerLsn:D20}.lblk");
-                if (LogBlock.Write(_blockDir, name, head.View(), streams.Contains, _options) is { } path)
+                if (LogBlock.Write(_blockDir, name, head.View(), streams.Contains, _options, Math.Min(_options.SealQuality, _options.CompressionQuality)) is { } path)
                 {
                     written.Add(LogBlock.Open(path));
                 }
@@ -149,6 +152,89 @@ public sealed partial class LogStore
         }
     }
 
+    /// <summary>
+    /// Recompresses the oldest block sealed below <see cref="LogStoreOptions.CompressionQuality"/> (only once it is
+    /// <see cref="LogStoreOptions.RecompressAfter"/> old unless <paramref name="anyAge"/>) and swaps it in through the
+    /// manifest. The work happens outside the checkpoint gate; only the swap holds it. False when none was due.
+    /// </summary>
+    public async Task<bool> RecompressNextAsync(bool anyAge, CancellationToken cancellationToken = default)
+    {
+        // One at a time (the background loop and RecompressAllAsync would otherwise pick the same block).
+        await _recompressGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RecompressNextCoreAsync(anyAge, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _recompressGate.Release();
+        }
+    }
+
+    private readonly SemaphoreSlim _recompressGate = new(1, 1);
+
+    private async Task<bool> RecompressNextCoreAsync(bool anyAge, CancellationToken cancellationToken)
+    {
+        LogBlock? source;
+        lock (_lock)
+        {
+            var now = Environment.TickCount64;
+            source = _blocks.FirstOrDefault(b => b.Quality >= 0 && b.Quality < _options.CompressionQuality
+                && (anyAge || now - b.OpenedAt >= _options.RecompressAfter.TotalMilliseconds));
+        }
+
+        if (source is null)
+        {
+            return false;
+        }
+
+        var name = string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(source.FileName)}-q{_options.CompressionQuality}.lblk");
+        var replacement = LogBlock.Open(LogBlock.Recompress(source, _blockDir, name, _options.CompressionQuality, _options.Sync));
+        await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            List<LogBlock> blocks;
+            lock (_lock)
+            {
+                blocks = [.. _blocks];
+            }
+
+            var at = blocks.IndexOf(source);
+            if (at < 0)
+            {
+                // Retention or a group's deletion dropped it meanwhile.
+                replacement.Dispose();
+                AtomicFile.DeleteIfExists(Path.Combine(_blockDir, name));
+                return true;
+            }
+
+            blocks[at] = replacement;
+            _manifest.Commit([.. blocks.Select(b => b.FileName)], _manifest.Current.Properties);
+            lock (_lock)
+            {
+                _blocks = blocks;
+                RecomputeBlockBytes();
+            }
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+
+        // As retention does: an open handle of a query still reading the old file stays valid.
+        AtomicFile.DeleteIfExists(Path.Combine(_blockDir, source.FileName));
+        _cache.Evict(source.FileName);
+        return true;
+    }
+
+    /// <summary>Recompresses every fast-sealed block now, whatever its age (benchmarks, tests, a quiet shutdown).</summary>
+    public async Task RecompressAllAsync(CancellationToken cancellationToken = default)
+    {
+        while (await RecompressNextAsync(anyAge: true, cancellationToken).ConfigureAwait(false))
+        {
+        }
+    }
+
     /// <summary>One pass of the background loop (every 500 ms): a checkpoint when due, retention every minute.</summary>
     private async Task MaintainAsync(CancellationToken cancellationToken)
     {
@@ -162,6 +248,11 @@ public sealed partial class LogStore
         if (due)
         {
             await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // At most one block a pass, so a checkpoint that falls due waits for one block's recompression at most.
+            await RecompressNextAsync(anyAge: false, cancellationToken).ConfigureAwait(false);
         }
 
         if (Environment.TickCount64 - _lastRetention >= _options.RetentionInterval.TotalMilliseconds)

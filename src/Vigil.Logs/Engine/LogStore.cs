@@ -336,5 +336,6 @@ public sealed partial class LogStore : IAsyncDisposable
         }
 
         _checkpointGate.Dispose();
+        _recompressGate.Dispose();
     }
 }

@@ -107,6 +107,47 @@ public sealed class LogStoreTests
     }
 
     [Fact]
+    public async Task Fast_sealed_blocks_are_recompressed_later_and_answer_exactly_as_before()
+    {
+        await using var f = new LogStoreFixture(chunkBytes: 64 * 1024);
+        await f.CreateAsync("a", "b");
+        var random = new Random(11);
+        string[] words = ["GET", "POST", "/api/orders", "/api/users", "200", "404", "500", "latency", "ms", "user", "payment declined", "ok"];
+        for (var batch = 0; batch < 40; batch++)
+        {
+            var stream = batch % 2 == 0 ? "a" : "b";
+            await f.PutAsync(stream, [.. Enumerable.Range(0, 100).Select(i => (T + (batch * 1000) + i,
+                string.Join(' ', Enumerable.Range(0, 12).Select(_ => words[random.Next(words.Length)])) + $" id={random.Next(100_000)}"))]);
+        }
+
+        static string[] Render(LogScanResult r) => [.. r.Events.Select(e => $"{e.Timestamp}/{e.Seq}/{e.StreamName}/{e.Message}")];
+        string[][] Answers() => [Render(f.Scan()), Render(f.Scan(s => s with { RequiredSubstrings = ["payment declined"], Limit = 50, Descending = true }))];
+        var before = Answers();
+
+        await f.Store.CheckpointAsync();
+        var fast = f.Store.Blocks.ShouldHaveSingleItem();
+        fast.Quality.ShouldBe(1);
+        Answers().ShouldBe(before);
+        (await f.Store.RecompressNextAsync(anyAge: false)).ShouldBeFalse(); // not two minutes old yet
+
+        await f.Store.RecompressAllAsync();
+        var final = f.Store.Blocks.ShouldHaveSingleItem();
+        final.Quality.ShouldBe(7);
+        final.FileName.ShouldBe(fast.FileName.Replace(".lblk", "-q7.lblk", StringComparison.Ordinal));
+        final.SizeBytes.ShouldBeLessThan(fast.SizeBytes);
+        (final.Count, final.MinTimestamp, final.MaxTimestamp, final.Chunks.Count).ShouldBe((fast.Count, fast.MinTimestamp, fast.MaxTimestamp, fast.Chunks.Count));
+        final.Fields.ShouldBe(fast.Fields);
+        Answers().ShouldBe(before);
+        Directory.GetFiles(Path.Combine(f.Directory, "blocks")).Select(Path.GetFileName).ShouldBe([final.FileName]);
+        f.Store.GetLogGroup(LogStoreFixture.Group)!.StoredBytes.ShouldBe(final.SizeBytes);
+        (await f.Store.RecompressNextAsync(anyAge: true)).ShouldBeFalse();
+
+        await f.ReopenAsync();
+        f.Store.Blocks.ShouldHaveSingleItem().Quality.ShouldBe(7);
+        Answers().ShouldBe(before);
+    }
+
+    [Fact]
     public async Task Everything_acknowledged_survives_a_restart_without_a_checkpoint()
     {
         await using var f = new LogStoreFixture();
