@@ -26,7 +26,7 @@ internal sealed class BenchArgs
               no HTTP or SigV4; times decoding the request, the handler and encoding the response, one page each.
 
         Logs (gen.py logs --format awsbatch bodies):
-          logs-ingest-engine --data DIR --input FILE [--writers 8] [--quality 7] [--seal-quality 1]
+          logs-ingest-engine --data DIR --input FILE [--writers 8] [--quality 7] [--seal-quality 1] [--recompress yes|no]
               PutLogEvents bodies appended straight into a LogStore under DIR/logs (fsync), then sealed and recompressed.
           logs-query-engine --data DIR [--phrase "payment declined"] [--runs 5]
               Newest and oldest 100 lines containing the phrase over every group of the store.

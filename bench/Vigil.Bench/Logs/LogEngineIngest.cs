@@ -80,7 +80,11 @@ internal static class LogEngineIngest
 
             // What the background does RecompressAfter later (fast-sealed blocks at the final quality), timed here.
             var recompressClock = Stopwatch.StartNew();
-            await store.RecompressAllAsync().ConfigureAwait(false);
+            if (args.Get("recompress", "yes") != "no")
+            {
+                await store.RecompressAllAsync().ConfigureAwait(false);
+            }
+
             var recompressSeconds = recompressClock.Elapsed.TotalSeconds;
             var disk = DiskUsage.Measure(dir);
             var perLine = (double)disk.Stored / total;

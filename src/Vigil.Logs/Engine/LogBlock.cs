@@ -67,8 +67,15 @@ internal sealed class LogBlock : IDisposable
             return null;
         }
 
-        order.Sort((a, b) => new EventPosition(view.Timestamp(a), view.Seq(a)).CompareTo(new EventPosition(view.Timestamp(b), view.Seq(b))));
+        // Sorted by key arrays, not a comparison delegate over the view: the delegate's calls were a tenth of ingest.
         var indices = order.ToArray();
+        var positions = new EventPosition[indices.Length];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            positions[i] = new EventPosition(view.Timestamp(indices[i]), view.Seq(indices[i]));
+        }
+
+        positions.AsSpan().Sort(indices.AsSpan());
         var meta = new ArrayBufferWriter<byte>();
         var fields = new HashSet<string>(StringComparer.Ordinal);
         using var writer = new BlockWriter(directory, fileName, options.Sync);
@@ -89,12 +96,13 @@ internal sealed class LogBlock : IDisposable
             // Within a chunk the order is free (reads sort by position): JSON events before text, then by stream and
             // arrival, puts alike messages together and makes the seq and ingestion-time deltas tiny.
             var slice = indices.AsSpan(start, end - start);
-            slice.Sort((a, b) =>
+            var keys = new ChunkOrder[slice.Length];
+            for (var i = 0; i < slice.Length; i++)
             {
-                var c = IsJson(view.Message(a)).CompareTo(IsJson(view.Message(b)));
-                c = c != 0 ? -c : view.Stream(a).CompareTo(view.Stream(b));
-                return c != 0 ? c : view.Seq(a).CompareTo(view.Seq(b));
-            });
+                keys[i] = new ChunkOrder(IsJson(view.Message(slice[i])) ? 0 : 1, view.Stream(slice[i]), view.Seq(slice[i]));
+            }
+
+            keys.AsSpan().Sort(slice);
             var (lo, hi) = (long.MaxValue, long.MinValue);
             foreach (var i in slice)
             {
@@ -249,6 +257,17 @@ internal sealed class LogBlock : IDisposable
         public int Stream(int i) => view.Stream(order[i]);
 
         public ReadOnlySpan<byte> Message(int i) => view.Message(order[i]);
+    }
+}
+
+/// <summary>The order inside a chunk: JSON events first, then by stream, then by arrival (seq).</summary>
+internal readonly record struct ChunkOrder(int Kind, int Stream, long Seq) : IComparable<ChunkOrder>
+{
+    public int CompareTo(ChunkOrder other)
+    {
+        var c = Kind.CompareTo(other.Kind);
+        c = c != 0 ? c : Stream.CompareTo(other.Stream);
+        return c != 0 ? c : Seq.CompareTo(other.Seq);
     }
 }
 

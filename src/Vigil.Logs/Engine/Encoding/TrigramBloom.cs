@@ -17,6 +17,9 @@ internal sealed class TrigramBloom
     private readonly ulong[] _bits;
     private readonly int _mask;
 
+    [ThreadStatic]
+    private static ulong[]? t_scratch;
+
     private TrigramBloom(ulong[] bits)
     {
         _bits = bits;
@@ -30,14 +33,24 @@ internal sealed class TrigramBloom
         // Set bits in a large scratch filter first (no set of windows: chunks have millions of them), estimate the
         // distinct windows from its fill, then fold it down: with a power-of-two size and a masked hash, OR-ing the
         // halves of a filter gives exactly the filter of half the size.
-        var scratch = new ulong[ScratchBits / 64];
+        // The 512 KiB scratch is kept per thread (a fresh one per chunk was large-object-heap garbage at every seal).
+        var scratch = t_scratch ??= new ulong[ScratchBits / 64];
+        Array.Clear(scratch);
         const int mask = ScratchBits - 1;
         for (var i = from; i < from + count; i++)
         {
             var m = events.Message(i);
-            for (var j = 0; j + 3 <= m.Length; j++)
+            if (m.Length < 3)
             {
-                var h = Probe(Window(m, j)) & mask;
+                continue;
+            }
+
+            // A rolling window: each byte shifts in once instead of three reads per position.
+            var window = ((uint)m[0] << 8) | ((uint)m[1] << 16);
+            for (var j = 2; j < m.Length; j++)
+            {
+                window = (window >> 8) | ((uint)m[j] << 16);
+                var h = Probe(window) & mask;
                 scratch[h >> 6] |= 1UL << h;
             }
         }
