@@ -105,6 +105,48 @@ public sealed class EncodingPropertyTests
         }).QuickCheckThrowOnFailure();
 
     [Fact]
+    public void Field_names_are_those_of_a_document_walk() =>
+        Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>
+        {
+            // Random objects up to 4 deep, with escaped and non-ASCII names, arrays (listed, not descended) and repeats.
+            var random = new Random(seed);
+            string[] pieces = ["a", "b", "level", "x.y", "\\u00e9t\\u00e9", "\\\"q\\\"", "ü", "long_name_with_more_characters_than_usual"];
+            string Name() => string.Concat(Enumerable.Range(0, random.Next(1, 3)).Select(_ => pieces[random.Next(pieces.Length)]));
+            string Value(int depth) => random.Next(6) switch
+            {
+                0 when depth < 4 => Object(depth + 1),
+                1 => "[1,{\"n\":2},[3]]",
+                2 => "\"text\"",
+                3 => "null",
+                _ => random.Next(1000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            string Object(int depth) => "{" + string.Join(",", Enumerable.Range(0, random.Next(0, 5)).Select(_ => $"\"{Name()}\":{Value(depth)}")) + "}";
+            var json = Object(0);
+
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            JsonFieldNames.Collect(System.Text.Encoding.UTF8.GetBytes(json), names);
+            var expected = new HashSet<string>(StringComparer.Ordinal);
+            void Walk(System.Text.Json.JsonElement element, string prefix)
+            {
+                foreach (var p in element.EnumerateObject())
+                {
+                    if (p.Value.ValueKind == System.Text.Json.JsonValueKind.Object)
+                    {
+                        Walk(p.Value, prefix + p.Name + ".");
+                    }
+                    else
+                    {
+                        expected.Add(prefix + p.Name);
+                    }
+                }
+            }
+
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            Walk(doc.RootElement, "");
+            names.SetEquals(expected).ShouldBeTrue($"{json}: [{string.Join(", ", names)}] vs [{string.Join(", ", expected)}]");
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
     public void The_bloom_filter_rules_out_most_absent_phrases()
     {
         var columns = RandomColumns(1, 200);

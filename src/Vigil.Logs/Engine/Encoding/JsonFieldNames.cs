@@ -17,9 +17,12 @@ internal static class JsonFieldNames
             return;
         }
 
+        // Paths are built in a reused char buffer and looked up as spans: a string is made only for a new name (this
+        // ran for every JSON event at every seal, and one string per property was most of its cost).
+        var seen = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        var path = t_path ??= new char[256];
         var reader = new Utf8JsonReader(message, new JsonReaderOptions { MaxDepth = 16 });
         Span<int> prefixLengths = stackalloc int[17];
-        var path = new System.Text.StringBuilder();
         try
         {
             while (reader.Read())
@@ -27,14 +30,22 @@ internal static class JsonFieldNames
                 if (reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var depth = reader.CurrentDepth;
-                    path.Length = depth > 1 ? prefixLengths[depth - 1] : 0;
-                    if (path.Length > 0)
+                    var length = depth > 1 ? prefixLengths[depth - 1] : 0;
+                    var nameChars = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+                    if (length + 1 + nameChars > path.Length)
                     {
-                        path.Append('.');
+                        Array.Resize(ref path, Math.Max(path.Length * 2, length + 1 + nameChars));
+                        t_path = path;
                     }
 
-                    path.Append(reader.GetString());
-                    prefixLengths[depth] = path.Length;
+                    if (length > 0)
+                    {
+                        path[length++] = '.';
+                    }
+
+                    // An escaped or UTF-8 name never has more chars than its raw bytes.
+                    length += reader.CopyString(path.AsSpan(length));
+                    prefixLengths[depth] = length;
                     if (!reader.Read())
                     {
                         return;
@@ -45,9 +56,9 @@ internal static class JsonFieldNames
                         reader.Skip();
                     }
 
-                    if (reader.TokenType != JsonTokenType.StartObject && names.Count < MaxPerBlock)
+                    if (reader.TokenType != JsonTokenType.StartObject && names.Count < MaxPerBlock && !seen.Contains(path.AsSpan(0, length)))
                     {
-                        names.Add(path.ToString());
+                        seen.Add(path.AsSpan(0, length));
                     }
                 }
             }
@@ -57,4 +68,7 @@ internal static class JsonFieldNames
             // Not JSON after all (or too deep): it has no fields to list.
         }
     }
+
+    [ThreadStatic]
+    private static char[]? t_path;
 }
