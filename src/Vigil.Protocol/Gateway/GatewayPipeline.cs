@@ -35,6 +35,7 @@ public sealed class GatewayPipeline(
         var requestId = RequestIds.Next();
         var received = time.GetUtcNow();
         using var response = new WireResponse();
+        using var body = new BodyLease();
         RequestRoute? route = null;
         CallerIdentity? identity = null;
         string? accessKeyId = null;
@@ -46,7 +47,7 @@ public sealed class GatewayPipeline(
 
         try
         {
-            var raw = await RequestBody.ReadAsync(http.Request.BodyReader, http.Request.ContentLength, options.MaxBodyBytes, ct).ConfigureAwait(false);
+            var raw = await RequestBody.ReadAsync(http.Request.BodyReader, http.Request.ContentLength, options.MaxBodyBytes, body, ct).ConfigureAwait(false);
             var headers = http.Request.Headers;
             var (path, query) = RawTarget(http);
             var request = new WireRequest

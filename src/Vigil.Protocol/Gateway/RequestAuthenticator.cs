@@ -19,7 +19,7 @@ public sealed class RequestAuthenticator(ICredentialResolver credentials, Gatewa
 {
     private readonly SigV4Verifier _verifier = new(new SecretStore(credentials), time);
 
-    public AuthResult Authenticate(WireRequest request, byte[] rawBody, RequestRoute route)
+    public AuthResult Authenticate(WireRequest request, ReadOnlyMemory<byte> rawBody, RequestRoute route)
     {
         var queryStyle = route.QueryStyleErrors;
         var signed = request.Header("Authorization") is not null || request.Query.Contains("X-Amz-Signature=", StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public sealed class RequestAuthenticator(ICredentialResolver credentials, Gatewa
     }
 
     /// <summary>The gateway's request seen through the verifier's interface; a struct so the generic verifier does not box it.</summary>
-    private readonly struct WireSigV4Request(WireRequest request, byte[] rawBody) : ISigV4Request
+    private readonly struct WireSigV4Request(WireRequest request, ReadOnlyMemory<byte> rawBody) : ISigV4Request
     {
         public string Method => request.Method;
         public string RawPath => request.Path;
@@ -90,6 +90,6 @@ public sealed class RequestAuthenticator(ICredentialResolver credentials, Gatewa
             return v is not null;
         }
 
-        public void ComputePayloadSha256(scoped Span<byte> destination) => Sha256.Hash(rawBody, destination);
+        public void ComputePayloadSha256(scoped Span<byte> destination) => Sha256.Hash(rawBody.Span, destination);
     }
 }

@@ -5,10 +5,32 @@ using Vigil.Protocol.Errors;
 
 namespace Vigil.Protocol.Gateway;
 
+/// <summary>
+/// The pooled buffer of one call's request body, returned to the pool when the call is over (after its answer is
+/// sent). Nothing may keep the body's memory beyond the call: codecs and fast paths copy what they keep.
+/// </summary>
+public sealed class BodyLease : IDisposable
+{
+    internal byte[]? Rented { get; set; }
+
+    public void Dispose()
+    {
+        if (Rented is { } array)
+        {
+            Rented = null;
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+}
+
 /// <summary>Reads a whole request body, within limits, and undoes gzip Content-Encoding.</summary>
 public static class RequestBody
 {
-    public static async ValueTask<byte[]> ReadAsync(PipeReader reader, long? contentLength, int maxBytes, CancellationToken ct)
+    /// <summary>
+    /// The body as sent. With a Content-Length (the usual case) it lands in a pooled buffer that
+    /// <paramref name="lease"/> returns: a fresh 200 KB array per PutMetricData call was large-object-heap garbage.
+    /// </summary>
+    public static async ValueTask<ReadOnlyMemory<byte>> ReadAsync(PipeReader reader, long? contentLength, int maxBytes, BodyLease lease, CancellationToken ct)
     {
         if (contentLength > maxBytes)
         {
@@ -16,24 +38,25 @@ public static class RequestBody
         }
         if (contentLength is > 0 and var length)
         {
-            // The usual case: copy each segment as it arrives and hand it back to Kestrel at once, instead of
-            // letting a large body (PutMetricData: ~200 KB) pile up in the pipe and be re-examined on every read.
-            var bytes = new byte[length];
+            // Copy each segment as it arrives and hand it back to Kestrel at once, instead of letting a large body
+            // (PutMetricData: ~200 KB) pile up in the pipe and be re-examined on every read.
+            var bytes = ArrayPool<byte>.Shared.Rent((int)length);
+            lease.Rented = bytes;
             var filled = 0;
-            while (filled < bytes.Length)
+            while (filled < length)
             {
                 var result = await reader.ReadAsync(ct).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                var take = (int)Math.Min(buffer.Length, bytes.Length - filled);
+                var take = (int)Math.Min(buffer.Length, length - filled);
                 buffer.Slice(0, take).CopyTo(bytes.AsSpan(filled));
                 filled += take;
                 reader.AdvanceTo(buffer.GetPosition(take));
-                if (result.IsCompleted && filled < bytes.Length)
+                if (result.IsCompleted && filled < length)
                 {
-                    return bytes[..filled];
+                    break;
                 }
             }
-            return bytes;
+            return bytes.AsMemory(0, filled);
         }
         while (true)
         {
@@ -55,7 +78,7 @@ public static class RequestBody
         }
     }
 
-    public static byte[] Decode(byte[] raw, string? contentEncoding, int maxDecompressed)
+    public static ReadOnlyMemory<byte> Decode(ReadOnlyMemory<byte> raw, string? contentEncoding, int maxDecompressed)
     {
         if (string.IsNullOrEmpty(contentEncoding) || string.Equals(contentEncoding, "identity", StringComparison.OrdinalIgnoreCase))
         {
@@ -67,7 +90,7 @@ public static class RequestBody
         }
         try
         {
-            using var input = new MemoryStream(raw, writable: false);
+            using var input = new MemoryStream(raw.ToArray(), writable: false);
             using var gzip = new GZipStream(input, CompressionMode.Decompress);
             using var output = new MemoryStream(raw.Length * 4);
             var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);

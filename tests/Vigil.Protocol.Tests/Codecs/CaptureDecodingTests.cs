@@ -194,7 +194,7 @@ public sealed class CaptureDecodingTests
         gzipped.ShouldNotBeEmpty();
         foreach (var c in gzipped)
         {
-            var decompressed = RequestBody.Decode(c.Request.Body, "gzip", 64 << 20);
+            var decompressed = RequestBody.Decode(c.Request.Body, "gzip", 64 << 20).ToArray();
             decompressed.ShouldBe(c.DecompressedBody);
         }
     }
