@@ -32,6 +32,8 @@ internal static class EngineQuery
         var store = MetricStore.Open(new MetricStoreOptions { Directory = dir, Sync = SyncMode.Fsync });
         await using (store.ConfigureAwait(false))
         {
+            // Registered as the server does, for its side effect on encoding (GetMetricData's results on all cores);
+            // the call itself goes to a handler of its own, below.
             var handlers = new OperationHandlers();
             MetricsApi.Register(handlers, store);
             var operation = CloudWatchModel.Service.Operations["GetMetricData"];

@@ -223,7 +223,7 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
             var aggregated = TimeRules.PeriodServable(window, now) ? reader.Aggregate(account, region, metric, unit, window, specs, splitByUnit: false) : [];
             fetched[g] = [.. group.Select(q =>
             {
-                var (ts, values) = aggregated.Count > 0 ? CallerMetricSource.WithoutGaps(aggregated[0], specs.IndexOf(q.Stat)) : ([], []);
+                var (ts, values) = aggregated.Count > 0 ? aggregated[0].WithoutGaps(specs.IndexOf(q.Stat)) : ([], []);
                 return (q.Source.Id!, new TimeSeries(metric.MetricName, ts, values, metric));
             })];
         }

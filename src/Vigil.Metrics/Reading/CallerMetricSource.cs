@@ -35,7 +35,7 @@ public sealed class CallerMetricSource(MetricReader reader, string accountId, st
         {
             return null;
         }
-        var (ts, values) = WithoutGaps(result[0], 0);
+        var (ts, values) = result[0].WithoutGaps(0);
         return new TimeSeries(metric.MetricName, ts, values, metric);
     }
 
@@ -52,35 +52,5 @@ public sealed class CallerMetricSource(MetricReader reader, string accountId, st
         }
         var r = result[0];
         return new PeriodCells(r.Timestamps, r.Column(0), r.Column(1), r.Column(2), r.Column(3));
-    }
-
-    /// <summary>
-    /// The periods where statistic <paramref name="k"/> has a value (CloudWatch returns no datapoint where it has
-    /// none, e.g. a percentile over negative values); the statistics' own arrays when no period lacks one.
-    /// </summary>
-    public static (long[] Timestamps, double[] Values) WithoutGaps(PeriodStatistics statistics, int k)
-    {
-        var column = statistics.Column(k);
-        var gaps = 0;
-        foreach (var v in column)
-        {
-            gaps += double.IsNaN(v) ? 1 : 0;
-        }
-        if (gaps == 0)
-        {
-            return (statistics.Timestamps, column);
-        }
-        var ts = new long[column.Length - gaps];
-        var values = new double[ts.Length];
-        var n = 0;
-        for (var i = 0; i < column.Length; i++)
-        {
-            if (!double.IsNaN(column[i]))
-            {
-                ts[n] = statistics.Timestamps[i];
-                values[n++] = column[i];
-            }
-        }
-        return (ts, values);
     }
 }

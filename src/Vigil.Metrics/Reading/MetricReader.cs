@@ -17,6 +17,36 @@ public sealed class PeriodStatistics(string unit, long[] timestamps, double[][] 
 
     /// <summary>The values of statistic <paramref name="k"/> per period; NaN where the statistic is unavailable.</summary>
     public double[] Column(int k) => columns[k];
+
+    /// <summary>
+    /// The periods where statistic <paramref name="k"/> has a value (CloudWatch returns no datapoint where it has
+    /// none, e.g. a percentile over negative values); the statistics' own arrays when no period lacks one.
+    /// </summary>
+    public (long[] Timestamps, double[] Values) WithoutGaps(int k)
+    {
+        var column = Column(k);
+        var gaps = 0;
+        foreach (var v in column)
+        {
+            gaps += double.IsNaN(v) ? 1 : 0;
+        }
+        if (gaps == 0)
+        {
+            return (Timestamps, column);
+        }
+        var ts = new long[column.Length - gaps];
+        var values = new double[ts.Length];
+        var n = 0;
+        for (var i = 0; i < column.Length; i++)
+        {
+            if (!double.IsNaN(column[i]))
+            {
+                ts[n] = Timestamps[i];
+                values[n++] = column[i];
+            }
+        }
+        return (ts, values);
+    }
 }
 
 /// <summary>
