@@ -88,6 +88,7 @@ public sealed class VigilServer : IAsyncDisposable
         {
             Directory = Path.Combine(settings.DataDir, "logs"),
             Sync = settings.Fsync ? SyncMode.Fsync : SyncMode.None,
+            ChunkCacheBytes = settings.LogCacheBytes,
         });
 
         var handlers = new OperationHandlers();

@@ -25,6 +25,9 @@ public sealed class VigilSettings
     /// </summary>
     public TimeSpan AuditSealInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Memory for decoded log chunks that queries reuse (default: a quarter of the memory the process may use).</summary>
+    public long LogCacheBytes { get; set; } = Vigil.Logs.Engine.LogStoreOptions.DefaultChunkCacheBytes();
+
     public string Endpoint => EndpointFor(Port);
 
     /// <summary>The URL clients use for this host and <paramref name="port"/> (IPv6 hosts bracketed).</summary>
@@ -63,6 +66,7 @@ public sealed class VigilSettings
                 case "noauth" or "no_auth" or "no-auth": NoAuth = v.GetBoolean(); break;
                 case "fsync": Fsync = v.GetBoolean(); break;
                 case "auditsealseconds" or "audit_seal_seconds" or "audit-seal-seconds": AuditSealInterval = TimeSpan.FromSeconds(v.GetDouble()); break;
+                case "logcachemb" or "log_cache_mb" or "log-cache-mb": LogCacheBytes = Megabytes(v.GetDouble()); break;
                 default: throw new FormatException($"{source}: unknown setting '{p.Name}'.");
             }
         }
@@ -98,11 +102,17 @@ public sealed class VigilSettings
         {
             Fsync = ParseBool(fsync);
         }
+        if (env("VIGIL_LOG_CACHE_MB") is { Length: > 0 } cache)
+        {
+            LogCacheBytes = Megabytes(double.Parse(cache, CultureInfo.InvariantCulture));
+        }
         if (env("VIGIL_AUDIT_SEAL_SECONDS") is { Length: > 0 } seal)
         {
             AuditSealInterval = TimeSpan.FromSeconds(double.Parse(seal, CultureInfo.InvariantCulture));
         }
     }
+
+    private static long Megabytes(double mb) => (long)(mb * 1024 * 1024);
 
     private static bool ParseBool(string s) =>
         s is "1" || string.Equals(s, "true", StringComparison.OrdinalIgnoreCase) || string.Equals(s, "yes", StringComparison.OrdinalIgnoreCase);
@@ -116,6 +126,10 @@ public sealed class VigilSettings
         if (string.IsNullOrWhiteSpace(Region))
         {
             throw new ArgumentException("Region must not be empty.");
+        }
+        if (LogCacheBytes < 0)
+        {
+            throw new ArgumentException("The log cache size must not be negative.");
         }
         if (AuditSealInterval <= TimeSpan.Zero)
         {

@@ -10,6 +10,16 @@ internal sealed class ChunkCache(long maxBytes)
     private readonly Dictionary<(string File, int Chunk), LinkedListNode<(string File, int Chunk, Encoding.DecodedChunk Data)>> _entries = [];
     private readonly LinkedList<(string File, int Chunk, Encoding.DecodedChunk Data)> _order = new();
     private long _bytes;
+    private long _hits;
+    private long _misses;
+
+    public long Capacity => maxBytes;
+
+    /// <summary>Lookups answered from memory and lookups that decoded, since the store opened.</summary>
+    public (long Hits, long Misses) Counters => (Interlocked.Read(ref _hits), Interlocked.Read(ref _misses));
+
+    /// <summary>What a decoded chunk will take here, from its stored description (see <see cref="Encoding.DecodedChunk.ByteSize"/>).</summary>
+    public static long SizeOf(ChunkInfo chunk) => chunk.MessageBytes + (chunk.Count * Encoding.DecodedChunk.BytesPerEvent);
 
     public Encoding.DecodedChunk Get(LogBlock block, ChunkInfo chunk)
     {
@@ -20,10 +30,12 @@ internal sealed class ChunkCache(long maxBytes)
             {
                 _order.Remove(node);
                 _order.AddFirst(node);
+                _hits++;
                 return node.Value.Data;
             }
         }
 
+        Interlocked.Increment(ref _misses);
         var data = block.ReadChunk(chunk);
         lock (_lock)
         {

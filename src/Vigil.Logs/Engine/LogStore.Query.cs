@@ -64,10 +64,7 @@ public sealed partial class LogStore
 {
     private const int HeadSliceEvents = 65_536;
 
-    /// <summary>Decoded chunks go through the shared cache only for small scans, and for the first this many sources of
-    /// a newest-first scan (which usually stops within them, and whose newest chunks the next query wants again): a
-    /// scan of more chunks than this would evict everything else for data it will not read again soon.</summary>
-    private const int CachedScanChunks = 64;
+    internal ChunkCache ChunkCache => _cache;
 
     internal string DataDirectory => _options.Directory;
 
@@ -87,11 +84,30 @@ public sealed partial class LogStore
             sinks[w] = createSink();
         }
 
-        var state = new QueryScanState(units, needles, scan, units.Count <= CachedScanChunks);
+        var state = new QueryScanState(units, needles, scan, CachedPrefix(units));
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
             w => RunWorker(state, sinks[w], cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
         return new LogQueryScanResult<TSink>(sinks, groupsScanned, state.Records, state.Bytes, skippedRecords, skippedBytes);
+    }
+
+    /// <summary>
+    /// How many of the scan's first sources go through the shared chunk cache: as many as fit in it. A scan larger
+    /// than the cache thus keeps its first part cached run after run instead of evicting what the next run needs
+    /// first (plain LRU over a cyclic scan hits nothing); a newest-first scan keeps its newest chunks.
+    /// </summary>
+    private int CachedPrefix(List<QueryUnit> units)
+    {
+        long bytes = 0;
+        for (var i = 0; i < units.Count; i++)
+        {
+            if (units[i].Chunk is { } chunk && (bytes += ChunkCache.SizeOf(chunk)) > _cache.Capacity)
+            {
+                return i;
+            }
+        }
+
+        return units.Count;
     }
 
     private (List<QueryUnit> Units, int Groups, long SkippedRecords, long SkippedBytes) PlanQuery(LogQueryScan scan, byte[][] needles)
@@ -181,8 +197,7 @@ public sealed partial class LogStore
     private void RunWorker<TSink>(QueryScanState state, TSink sink, CancellationToken cancellationToken)
         where TSink : class, ILogQuerySink
     {
-        var buffers = state.UseCache ? null : new ChunkBuffers(); // sinks copy what they keep, so one set serves every chunk
-        var cachedPrefix = state.NewestFirst ? CachedScanChunks : 0;
+        ChunkBuffers? buffers = null; // for chunks past the cached prefix; sinks copy what they keep, so one set serves every chunk
         while (!cancellationToken.IsCancellationRequested)
         {
             var index = Interlocked.Increment(ref state.Next) - 1;
@@ -198,7 +213,7 @@ public sealed partial class LogStore
             }
 
             IEventColumns events = unit.Head is { } head ? head
-                : state.UseCache || index < cachedPrefix ? _cache.Get(unit.Block!, unit.Chunk!) : unit.Block!.ReadChunk(unit.Chunk!, buffers);
+                : index < state.CachedPrefix ? _cache.Get(unit.Block!, unit.Chunk!) : unit.Block!.ReadChunk(unit.Chunk!, buffers ??= new ChunkBuffers());
             var (records, bytes) = Feed(events, unit, state, sink, cancellationToken);
             sink.SourceDone();
             var totalRecords = Interlocked.Add(ref state.Records, records);
@@ -273,13 +288,13 @@ public sealed partial class LogStore
     private readonly record struct QueryUnit(QueryWindow Window, long Min, long Max, HeadView? Head, int From, int To, LogBlock? Block, ChunkInfo? Chunk);
 
     /// <summary>Shared by a scan's workers: the next source to take, totals, and the newest-first cut-off.</summary>
-    private sealed class QueryScanState(List<QueryUnit> units, byte[][] needles, LogQueryScan scan, bool useCache)
+    private sealed class QueryScanState(List<QueryUnit> units, byte[][] needles, LogQueryScan scan, int cachedPrefix)
     {
         public List<QueryUnit> Units { get; } = units;
         public byte[][] Needles { get; } = needles;
         public LogQueryScan Scan { get; } = scan;
         public bool NewestFirst { get; } = scan.NewestFirst;
-        public bool UseCache { get; } = useCache;
+        public int CachedPrefix { get; } = cachedPrefix;
 
 #pragma warning disable SA1401, CA1051 // Interlocked needs fields.
         public int Next;

@@ -31,7 +31,7 @@ public sealed partial class LogStore : IAsyncDisposable
     private readonly ManifestStore _manifest;
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _checkpointGate = new(1, 1);
-    private readonly ChunkCache _cache = new(maxBytes: 256L * 1024 * 1024);
+    private readonly ChunkCache _cache;
     private MaintenanceLoop? _maintenance;
 
     // Guarded by _lock.
@@ -50,6 +50,7 @@ public sealed partial class LogStore : IAsyncDisposable
         _blockDir = blockDir;
         _wal = wal;
         _manifest = manifest;
+        _cache = new ChunkCache(options.ChunkCacheBytes);
     }
 
     /// <summary>

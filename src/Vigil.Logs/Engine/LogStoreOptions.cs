@@ -27,6 +27,13 @@ public sealed class LogStoreOptions
     /// </summary>
     public int SealQuality { get; init; } = 1;
 
+    /// <summary>
+    /// Decoded chunks kept in memory for queries (least recently used out first). A query caches the chunks it reads
+    /// while they fit (newest first for a newest-first scan), so repeating an investigation over the same data skips
+    /// Brotli, the largest cost of a scan. Default: a quarter of the memory the process may use, at least 256 MiB.
+    /// </summary>
+    public long ChunkCacheBytes { get; init; } = DefaultChunkCacheBytes();
+
     /// <summary>How long a fast-sealed block waits before background recompression (a burst of ingest is not slowed by it).</summary>
     public TimeSpan RecompressAfter { get; init; } = TimeSpan.FromMinutes(2);
 
@@ -38,6 +45,8 @@ public sealed class LogStoreOptions
 
     /// <summary>False in tests that checkpoint and enforce retention by hand.</summary>
     public bool BackgroundWork { get; init; } = true;
+
+    public static long DefaultChunkCacheBytes() => Math.Max(256L * 1024 * 1024, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
 }
 
 /// <summary>Why the store refused a change; the API maps each to CloudWatch Logs' error.</summary>

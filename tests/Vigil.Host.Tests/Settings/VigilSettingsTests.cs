@@ -34,6 +34,18 @@ public sealed class VigilSettingsTests
     }
 
     [Fact]
+    public void The_log_cache_size_comes_in_megabytes_from_the_file_or_the_environment()
+    {
+        using var dir = new TempDir();
+        var json = dir.File("vigil.json");
+        File.WriteAllText(json, """{ "logCacheMb": 512 }""");
+        VigilSettings.Load(json, NoEnvironment).LogCacheBytes.ShouldBe(512L * 1024 * 1024);
+        var env = new Dictionary<string, string> { ["VIGIL_LOG_CACHE_MB"] = "64" };
+        VigilSettings.Load(json, k => env.GetValueOrDefault(k)).LogCacheBytes.ShouldBe(64L * 1024 * 1024);
+        VigilSettings.Load(configFile: null, NoEnvironment).LogCacheBytes.ShouldBeGreaterThanOrEqualTo(256L * 1024 * 1024);
+    }
+
+    [Fact]
     public void Unknown_settings_and_missing_config_files_are_errors()
     {
         using var dir = new TempDir();

@@ -21,14 +21,16 @@ internal sealed class LogStoreFixture : IAsyncDisposable
 
     private readonly TempDirectory _dir = new();
 
-    public LogStoreFixture(int chunkBytes = 2 * 1024 * 1024)
+    public LogStoreFixture(int chunkBytes = 2 * 1024 * 1024, long? chunkCacheBytes = null)
     {
         ChunkBytes = chunkBytes;
+        ChunkCacheBytes = chunkCacheBytes ?? LogStoreOptions.DefaultChunkCacheBytes();
         Store = Open();
     }
 
     public ManualClock Clock { get; } = new(T0);
     public int ChunkBytes { get; }
+    public long ChunkCacheBytes { get; }
     public LogStore Store { get; private set; }
     public string Directory => _dir.Path;
 
@@ -65,6 +67,7 @@ internal sealed class LogStoreFixture : IAsyncDisposable
         BackgroundWork = false,
         Clock = Clock,
         ChunkBytes = ChunkBytes,
+        ChunkCacheBytes = ChunkCacheBytes,
     });
 
     public async ValueTask DisposeAsync()

@@ -164,7 +164,10 @@ internal sealed class DecodedChunk(int count, long[] timestamps, long[] seqs, lo
 {
     public int Count => count;
 
-    public long ByteSize => raw.Length + (Count * 36L);
+    /// <summary>Memory per event besides its message: three longs and two ints (offsets has one more).</summary>
+    public const long BytesPerEvent = 32;
+
+    public long ByteSize => raw.Length + (Count * BytesPerEvent);
 
     public long Timestamp(int i) => timestamps[i];
 
