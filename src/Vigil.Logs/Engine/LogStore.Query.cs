@@ -234,6 +234,8 @@ public sealed partial class LogStore
         var needles = state.Needles;
         long records = 0, bytes = 0;
         var floor = long.MinValue;
+        var lastStreamId = -1;
+        string? lastStream = null;
         for (var i = unit.From; i < unit.To; i++)
         {
             if ((i & 4095) == 0)
@@ -247,7 +249,20 @@ public sealed partial class LogStore
             }
 
             var ts = events.Timestamp(i);
-            if (ts < window.Start || ts > window.End || !window.Streams.TryGetValue(events.Stream(i), out var stream))
+            if (ts < window.Start || ts > window.End)
+            {
+                continue;
+            }
+
+            // A chunk keeps each stream's events together: look the name up only when the stream changes.
+            var streamId = events.Stream(i);
+            if (streamId != lastStreamId)
+            {
+                lastStreamId = streamId;
+                lastStream = window.Streams.GetValueOrDefault(streamId);
+            }
+
+            if (lastStream is not { } stream)
             {
                 continue;
             }

@@ -117,11 +117,23 @@ internal sealed class LikeEvaluator(Evaluator operand, Evaluator? pattern, Query
     private readonly byte[]? _messageNeedle = regex is null && operand is FieldEvaluator { Name: "@message" } && pattern is ConstantEvaluator constant
         && constant.Value.AsText() is { } literal ? System.Text.Encoding.UTF8.GetBytes(literal) : null;
 
+    private readonly AsciiPattern? _messageRegex = operand is FieldEvaluator { Name: "@message" } ? regex?.Ascii : null;
+
     public override Value Evaluate(Row row)
     {
         if (_messageNeedle is not null && row.TryGetMessageUtf8(out var utf8))
         {
             return Value.Boolean(utf8.IndexOf(_messageNeedle) >= 0 != negated);
+        }
+
+        if (_messageRegex is not null && row.TryGetMessageUtf8(out utf8))
+        {
+            Span<int> bounds = stackalloc int[_messageRegex.Boundaries];
+            var outcome = _messageRegex.Match(utf8, bounds);
+            if (outcome != AsciiMatch.Undecided)
+            {
+                return Value.Boolean(outcome == AsciiMatch.Match != negated);
+            }
         }
 
         if (operand.Evaluate(row).AsText() is not { } text)

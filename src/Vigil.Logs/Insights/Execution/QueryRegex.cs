@@ -30,7 +30,11 @@ internal sealed class QueryRegex
     {
         (_linear, _backtracking, _simple) = (linear, backtracking, simple);
         _untimed = new Regex(backtracking.ToString(), backtracking.Options, Regex.InfiniteMatchTimeout);
+        Ascii = AsciiPattern.TryCreate(backtracking.ToString(), backtracking);
     }
+
+    /// <summary>The pattern as a matcher over UTF-8 lines, when its shape allows one (<see cref="AsciiPattern"/>).</summary>
+    public AsciiPattern? Ascii { get; }
 
     /// <summary>Builds the regex; an invalid pattern throws <see cref="ArgumentException"/>.</summary>
     public static QueryRegex Create(string pattern, RegexOptions options)

@@ -110,6 +110,9 @@ public sealed class Row
     /// <summary>A string for a short value, shared with earlier rows of the scan that had the same one.</summary>
     internal string Intern(ReadOnlySpan<char> text) => _interner?.Intern(text) ?? text.ToString();
 
+    /// <inheritdoc cref="Intern(ReadOnlySpan{char})"/>
+    internal string Intern(ReadOnlySpan<byte> utf8) => _interner?.Intern(utf8) ?? Encoding.UTF8.GetString(utf8);
+
     public Value Get(string name)
     {
         if (_set is not null)

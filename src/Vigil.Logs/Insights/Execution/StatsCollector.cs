@@ -19,30 +19,70 @@ internal sealed class StatsCollector(StatsNode stats)
     // The last formatted rendering per by-column: consecutive events mostly share a bin(5m) bucket or a computed number.
     private readonly (ValueKind Kind, double Number, string? Text)[] _lastFormatted = new (ValueKind, double, string?)[stats.GroupBy.Count];
 
+    private readonly Group?[] _recent = new Group?[4];
+    private int _nextRecent;
+
     public int GroupCount => _groups.Count;
 
     public void Add(Row row)
     {
-        var hash = default(HashCode);
         for (var i = 0; i < _values.Length; i++)
         {
             var value = stats.GroupBy[i].Value.Evaluate(row);
             _values[i] = value;
             _texts[i] = Render(i, value);
-            hash.Add(_texts[i], StringComparer.Ordinal);
         }
 
-        var probe = new GroupKey(_texts, hash.ToHashCode());
-        if (!_groups.TryGetValue(probe, out var group))
+        var group = RecentGroup();
+        if (group is null)
         {
-            group = new Group([.. _values], [.. stats.Slots.Select(s => s.Create())]);
-            _groups.Add(new GroupKey([.. _texts], probe.Hash), group);
+            var hash = default(HashCode);
+            foreach (var text in _texts)
+            {
+                hash.Add(text, StringComparer.Ordinal);
+            }
+
+            var probe = new GroupKey(_texts, hash.ToHashCode());
+            if (!_groups.TryGetValue(probe, out group))
+            {
+                group = new Group([.. _values], [.. _texts], [.. stats.Slots.Select(s => s.Create())]);
+                _groups.Add(new GroupKey(group.Texts, probe.Hash), group);
+            }
+
+            _recent[_nextRecent] = group;
+            _nextRecent = (_nextRecent + 1) % _recent.Length;
         }
 
         foreach (var state in group.States)
         {
             state.Add(row);
         }
+    }
+
+    /// <summary>One of the last few groups whose by-texts are these very strings (the scan interns short values, so
+    /// repeats are the same instances): most events then cost neither a hash nor a dictionary probe.</summary>
+    private Group? RecentGroup()
+    {
+        foreach (var group in _recent)
+        {
+            if (group is null)
+            {
+                return null;
+            }
+
+            var same = true;
+            for (var i = 0; i < _texts.Length && same; i++)
+            {
+                same = ReferenceEquals(group.Texts[i], _texts[i]);
+            }
+
+            if (same)
+            {
+                return group;
+            }
+        }
+
+        return null;
     }
 
     private string? Render(int column, Value value)
@@ -85,7 +125,7 @@ internal sealed class StatsCollector(StatsNode stats)
         var groups = _groups.Values.ToList();
         if (groups.Count == 0 && stats.GroupBy.Count == 0)
         {
-            groups.Add(new Group([], [.. stats.Slots.Select(s => s.Create())]));
+            groups.Add(new Group([], [], [.. stats.Slots.Select(s => s.Create())]));
         }
 
         groups.Sort((a, b) => CompareKeys(a.Values, b.Values));
@@ -125,7 +165,7 @@ internal sealed class StatsCollector(StatsNode stats)
         return 0;
     }
 
-    private sealed record Group(Value[] Values, Aggregator[] States);
+    private sealed record Group(Value[] Values, string?[] Texts, Aggregator[] States);
 
     /// <summary>A group's by-values as rendered: groups are equal when their renderings are.</summary>
     private readonly struct GroupKey(string?[] texts, int hash) : IEquatable<GroupKey>

@@ -30,6 +30,25 @@ internal static class StreamingSteps
 
     private static void Parse(ParseNode parse, Row row)
     {
+        // The common "parse @message /.../": matched on the event's UTF-8 where the pattern allows, with no string.
+        if (parse.Pattern.Ascii is { } ascii && parse.Source is FieldEvaluator { Name: "@message" } && row.TryGetMessageUtf8(out var utf8))
+        {
+            Span<int> bounds = stackalloc int[ascii.Boundaries];
+            switch (ascii.Match(utf8, bounds))
+            {
+                case AsciiMatch.NoMatch:
+                    return;
+                case AsciiMatch.Match:
+                    foreach (var (name, group) in parse.Captures)
+                    {
+                        var (start, length) = ascii.Group(bounds, group); // every group of an AsciiPattern takes part
+                        row.Set(name, Value.String(row.Intern(utf8.Slice(start, length))));
+                    }
+
+                    return;
+            }
+        }
+
         if (parse.Source.Evaluate(row).AsText() is not { } text)
         {
             return;

@@ -25,7 +25,7 @@ internal sealed record ProjectNode(IReadOnlyList<(string Name, Evaluator Value)>
 }
 
 /// <summary><c>parse</c>: each (name, group number) pair takes that capture; no match changes nothing.</summary>
-internal sealed record ParseNode(Evaluator Source, QueryRegex Pattern, IReadOnlyList<(string Name, int Group)> Captures, SourceSpan Span) : PlanNode(Span)
+internal sealed record ParseNode(Evaluator Source, QueryRegex Pattern, (string Name, int Group)[] Captures, SourceSpan Span) : PlanNode(Span)
 {
     public override bool IsStreaming => true;
 }

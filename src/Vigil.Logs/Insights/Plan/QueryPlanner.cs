@@ -123,8 +123,8 @@ internal static class QueryPlanner
                 .Where(name => !int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
                 .Select(name => (name, regex.GroupNumberFromName(name)))
                 .OrderBy(c => c.Item2)
-                .ToList();
-            if (captures.Count == 0)
+                .ToArray();
+            if (captures.Length == 0)
             {
                 throw parse.PatternSpan.Error("parse needs a named capturing group such as (?<name>.*) in its regular expression");
             }
