@@ -17,6 +17,9 @@ internal interface IEventColumns
     int Stream(int i);
 
     ReadOnlySpan<byte> Message(int i);
+
+    /// <summary>The same bytes as <see cref="Message"/>, for a consumer that holds them beyond a span's scope.</summary>
+    ReadOnlyMemory<byte> MessageMemory(int i);
 }
 
 /// <summary>Where an event stands in its log group's order; pagination resumes strictly after (or before) one.</summary>

@@ -257,6 +257,8 @@ internal sealed class LogBlock : IDisposable
         public int Stream(int i) => view.Stream(order[i]);
 
         public ReadOnlySpan<byte> Message(int i) => view.Message(order[i]);
+
+        public ReadOnlyMemory<byte> MessageMemory(int i) => view.MessageMemory(order[i]);
     }
 }
 

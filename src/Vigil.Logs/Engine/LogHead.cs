@@ -96,4 +96,6 @@ internal sealed class HeadView(int groupId, int count, long minTimestamp, long m
     public int Stream(int i) => streams[i];
 
     public ReadOnlySpan<byte> Message(int i) => pageList[pages[i]].AsSpan(offsets[i], lengths[i]);
+
+    public ReadOnlyMemory<byte> MessageMemory(int i) => pageList[pages[i]].AsMemory(offsets[i], lengths[i]);
 }

@@ -9,9 +9,16 @@ namespace Vigil.Logs.Engine;
 /// </summary>
 public interface ILogQuerySink
 {
-    /// <summary>One event. <paramref name="group"/> indexes <see cref="LogQueryScan.Groups"/>;
-    /// <paramref name="message"/> is the engine's buffer, valid only during the call: copy what you keep.</summary>
-    void Add(int group, string stream, long timestamp, long ingestionTime, long seq, ReadOnlySpan<byte> message);
+    /// <summary>One event. <paramref name="group"/> indexes <see cref="LogQueryScan.Groups"/>; <paramref name="index"/>
+    /// is the event's place in its source (for the source's <see cref="LogSourceMemo"/>); <paramref name="message"/>
+    /// is the engine's buffer, valid only during the call: copy what you keep.</summary>
+    void Add(int group, string stream, long timestamp, long ingestionTime, long seq, int index, ReadOnlyMemory<byte> message);
+
+    /// <summary>Called by the sink's worker before each source's events: <paramref name="memo"/> is where derived data
+    /// about a cached chunk's events lives (null for a head slice or an uncached chunk).</summary>
+    void BeginSource(LogSourceMemo? memo)
+    {
+    }
 
     /// <summary>Events with an earlier timestamp can no longer change this sink's result (<see cref="long.MinValue"/>:
     /// any event may). A newest-first scan skips such events and stops at sources wholly older than this.</summary>
@@ -214,7 +221,11 @@ public sealed partial class LogStore
 
             IEventColumns events = unit.Head is { } head ? head
                 : index < state.CachedPrefix ? _cache.Get(unit.Block!, unit.Chunk!) : unit.Block!.ReadChunk(unit.Chunk!, buffers ??= new ChunkBuffers());
-            var (records, bytes) = Feed(events, unit, state, sink, cancellationToken);
+            sink.BeginSource((events as DecodedChunk)?.Memo);
+            // A decoded chunk through a struct: the JIT then specialises Feed for it and inlines its column reads.
+            var (records, bytes) = events is DecodedChunk chunk
+                ? Feed(new ChunkEvents(chunk), unit, state, sink, cancellationToken)
+                : Feed(events, unit, state, sink, cancellationToken);
             sink.SourceDone();
             var totalRecords = Interlocked.Add(ref state.Records, records);
             var totalBytes = Interlocked.Add(ref state.Bytes, bytes);
@@ -227,7 +238,8 @@ public sealed partial class LogStore
         }
     }
 
-    private static (long Records, long Bytes) Feed<TSink>(IEventColumns events, in QueryUnit unit, QueryScanState state, TSink sink, CancellationToken cancellationToken)
+    private static (long Records, long Bytes) Feed<TEvents, TSink>(TEvents events, in QueryUnit unit, QueryScanState state, TSink sink, CancellationToken cancellationToken)
+        where TEvents : IEventColumns
         where TSink : class, ILogQuerySink
     {
         var window = unit.Window;
@@ -267,15 +279,15 @@ public sealed partial class LogStore
                 continue;
             }
 
-            var message = events.Message(i);
+            var message = events.MessageMemory(i);
             records++;
             bytes += message.Length;
-            if (ts < floor || !ContainsAll(message, needles))
+            if (ts < floor || !ContainsAll(message.Span, needles))
             {
                 continue;
             }
 
-            sink.Add(window.Group, stream, ts, events.IngestionTime(i), events.Seq(i), message);
+            sink.Add(window.Group, stream, ts, events.IngestionTime(i), events.Seq(i), i, message);
         }
 
         return (records, bytes);
@@ -294,6 +306,23 @@ public sealed partial class LogStore
 
             current = seen;
         }
+    }
+
+    private readonly struct ChunkEvents(DecodedChunk chunk) : IEventColumns
+    {
+        public int Count => chunk.Count;
+
+        public long Timestamp(int i) => chunk.Timestamp(i);
+
+        public long Seq(int i) => chunk.Seq(i);
+
+        public long IngestionTime(int i) => chunk.IngestionTime(i);
+
+        public int Stream(int i) => chunk.Stream(i);
+
+        public ReadOnlySpan<byte> Message(int i) => chunk.Message(i);
+
+        public ReadOnlyMemory<byte> MessageMemory(int i) => chunk.MessageMemory(i);
     }
 
     /// <summary>One group's part of a query: its index in the scan, its live streams, its window after retention.</summary>

@@ -21,6 +21,8 @@ public sealed class EncodingPropertyTests
         public int Stream(int i) => rows[i].Stream;
 
         public ReadOnlySpan<byte> Message(int i) => rows[i].Message;
+
+        public ReadOnlyMemory<byte> MessageMemory(int i) => rows[i].Message;
     }
 
     private static Columns RandomColumns(int seed, int n)

@@ -13,7 +13,7 @@ public sealed class QueryScanCacheTests
 
         public long StopBelow => long.MinValue;
 
-        public void Add(int group, string stream, long timestamp, long ingestionTime, long seq, ReadOnlySpan<byte> message)
+        public void Add(int group, string stream, long timestamp, long ingestionTime, long seq, int index, ReadOnlyMemory<byte> message)
         {
             Events++;
             Bytes += message.Length;

@@ -22,16 +22,18 @@ internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames, bo
 
     public long StopBelow { get; private set; } = long.MinValue;
 
-    public void Add(int group, string stream, long timestamp, long ingestionTime, long seq, ReadOnlySpan<byte> message)
+    public void BeginSource(LogSourceMemo? memo) => Accumulator.BeginSource(memo);
+
+    public void Add(int group, string stream, long timestamp, long ingestionTime, long seq, int index, ReadOnlyMemory<byte> message)
     {
         if (_newest is null)
         {
-            Accumulator.Add(logNames[group], stream, timestamp, ingestionTime, seq, message);
+            Accumulator.Add(logNames[group], stream, timestamp, ingestionTime, seq, index, message);
             return;
         }
 
         var matched = Accumulator.Statistics.RecordsMatched;
-        Accumulator.Add(logNames[group], stream, timestamp, ingestionTime, seq, message);
+        Accumulator.Add(logNames[group], stream, timestamp, ingestionTime, seq, index, message);
         if (Accumulator.Statistics.RecordsMatched == matched)
         {
             return;
@@ -51,6 +53,7 @@ internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames, bo
 
     public void SourceDone()
     {
+        Accumulator.EndSource();
         if (partial is null || partial.Clock.GetElapsedTime(_lastHandover) < partial.Interval)
         {
             return;

@@ -110,10 +110,10 @@ internal sealed class LogRecordsHandler(LogStore store)
 
         public long StopBelow => long.MinValue;
 
-        public void Add(int group, string stream, long timestamp, long ingestionTime, long seq, ReadOnlySpan<byte> message)
+        public void Add(int group, string stream, long timestamp, long ingestionTime, long seq, int index, ReadOnlyMemory<byte> message)
         {
             Events++;
-            if (DiscoveredFields.Discover(System.Text.Encoding.UTF8.GetString(message)) is { } fields)
+            if (DiscoveredFields.Discover(System.Text.Encoding.UTF8.GetString(message.Span)) is { } fields)
             {
                 foreach (var field in fields.Keys)
                 {

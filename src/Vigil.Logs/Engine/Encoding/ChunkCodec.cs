@@ -164,6 +164,9 @@ internal sealed class DecodedChunk(int count, long[] timestamps, long[] seqs, lo
 {
     public int Count => count;
 
+    /// <summary>Set when the chunk cache holds this chunk: where queries keep what they derive from it.</summary>
+    public LogSourceMemo? Memo { get; set; }
+
     /// <summary>Memory per event besides its message: three longs and two ints (offsets has one more).</summary>
     public const long BytesPerEvent = 32;
 
@@ -178,6 +181,8 @@ internal sealed class DecodedChunk(int count, long[] timestamps, long[] seqs, lo
     public int Stream(int i) => streams[i];
 
     public ReadOnlySpan<byte> Message(int i) => raw.AsSpan(messageStart + offsets[i], offsets[i + 1] - offsets[i]);
+
+    public ReadOnlyMemory<byte> MessageMemory(int i) => raw.AsMemory(messageStart + offsets[i], offsets[i + 1] - offsets[i]);
 
     /// <summary>
     /// The events whose message contains <paramref name="needle"/>, ascending: one search over the whole buffer, each

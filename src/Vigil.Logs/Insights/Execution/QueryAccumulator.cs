@@ -75,6 +75,26 @@ public sealed class QueryAccumulator
         Process();
     }
 
+    /// <summary>As above, for an event at <paramref name="index"/> of the source begun with <see cref="BeginSource"/>,
+    /// whose bytes the row reads in place (so they must stay put until the call returns).</summary>
+    public void Add(string logGroup, string logStream, long timestamp, long ingestionTime, long seq, int index, ReadOnlyMemory<byte> message)
+    {
+        if (timestamp < _window.StartTime || timestamp > _window.EndTime)
+        {
+            return;
+        }
+
+        _bytesScanned += message.Length;
+        _scratch.Borrow(logGroup, logStream, timestamp, ingestionTime, seq, message, index);
+        Process();
+    }
+
+    /// <summary>The next events (until <see cref="EndSource"/>) come from a source with this memo (null: none):
+    /// fields other queries parsed there are read from it, and the fields this one parses are kept there.</summary>
+    public void BeginSource(Engine.LogSourceMemo? memo) => _scratch.Memo.Begin(memo);
+
+    public void EndSource() => _scratch.Memo.End();
+
     private void Process()
     {
         _recordsScanned++;

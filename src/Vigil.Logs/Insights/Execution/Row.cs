@@ -21,12 +21,15 @@ public sealed class Row
     private long _ingestionTime;
     private long _seq;
     private string? _message;
-    private byte[] _utf8 = [];
-    private int _utf8Length = -1; // -1: the event came as a string and has not been encoded yet
+    private byte[] _utf8 = []; // owned: a copied message, or the string one encoded
+    private ReadOnlyMemory<byte> _message8; // the message's UTF-8: in _utf8 or borrowed from the scan
+    private bool _hasUtf8; // false: the event came as a string and has not been encoded yet
     private List<KeyValuePair<string, Value>>? _set;
     private byte _discovery;
     private JsonFieldIndex? _json;
     private Dictionary<string, Value>? _otherFields;
+    private FieldMemo? _memo;
+    private int _index = -1;
 
     public Row(LogEventInput e) => Load(e);
 
@@ -53,7 +56,7 @@ public sealed class Row
     /// <summary>Fields set by commands, in the order they were first set.</summary>
     public IReadOnlyList<KeyValuePair<string, Value>> SetFields => _set ?? (IReadOnlyList<KeyValuePair<string, Value>>)[];
 
-    private string Message => _message ??= Encoding.UTF8.GetString(_utf8, 0, _utf8Length);
+    private string Message => _message ??= Encoding.UTF8.GetString(_message8.Span);
 
     /// <summary>The event's message as UTF-8, unless a command has set <c>@message</c>: then false.</summary>
     internal bool TryGetMessageUtf8(out ReadOnlySpan<byte> utf8)
@@ -68,25 +71,43 @@ public sealed class Row
         return true;
     }
 
+    /// <summary>The memo of the source the next <see cref="Borrow"/>ed events come from (their index is their place in it).</summary>
+    internal FieldMemo Memo => _memo ??= new FieldMemo();
+
     /// <summary>Makes this row the given event; the message bytes are copied.</summary>
     internal void Load(string logGroup, string logStream, long timestamp, long ingestionTime, long seq, ReadOnlySpan<byte> message)
     {
         Reset(logGroup, logStream, timestamp, ingestionTime, seq);
+        _index = -1;
         if (_utf8.Length < message.Length)
         {
             _utf8 = new byte[Math.Max(message.Length, _utf8.Length * 2)];
         }
 
         message.CopyTo(_utf8);
-        _utf8Length = message.Length;
+        _message8 = _utf8.AsMemory(0, message.Length);
+        _hasUtf8 = true;
+        _message = null;
+    }
+
+    /// <summary>Makes this row the given event, reading its bytes in place: they must not change while it is
+    /// loaded (a collector that keeps the row keeps a <see cref="Detach"/>ed copy). <paramref name="index"/> is the
+    /// event's place in its source, for <see cref="Memo"/>.</summary>
+    internal void Borrow(string logGroup, string logStream, long timestamp, long ingestionTime, long seq, ReadOnlyMemory<byte> message, int index)
+    {
+        Reset(logGroup, logStream, timestamp, ingestionTime, seq);
+        _index = index;
+        _message8 = message;
+        _hasUtf8 = true;
         _message = null;
     }
 
     internal void Load(in LogEventInput e)
     {
         Reset(e.LogGroup, e.LogStream, e.Timestamp, e.IngestionTime, e.Seq);
+        _index = -1;
         _message = e.Message;
-        _utf8Length = -1;
+        _hasUtf8 = false;
     }
 
     /// <summary>A copy that owns its data, for a collector to keep after this row moves on to the next event.</summary>
@@ -131,7 +152,7 @@ public sealed class Row
             return Value.Null;
         }
 
-        switch (name)
+        switch (name.Length > 1 && name[0] == '@' ? name : "")
         {
             case "@timestamp": return Value.Timestamp(_timestamp);
             case "@message": return Value.String(Message);
@@ -141,17 +162,28 @@ public sealed class Row
             case "@ptr": return Value.String(LogRecordPointer.Encode(_logGroup, _logStream, _timestamp, _seq));
         }
 
+        if (_index >= 0 && _memo is not null && _memo.TryGet(name, _index, out var kept))
+        {
+            return kept;
+        }
+
         if (_discovery == NotDiscovered)
         {
             Discover();
         }
 
-        return _discovery switch
+        var found = _discovery switch
         {
             DiscoveredJson => _json!.Get(name) ?? Value.Null,
             DiscoveredOther => _otherFields!.TryGetValue(name, out var value) ? value : Value.Null,
             _ => Value.Null,
         };
+        if (_index >= 0)
+        {
+            _memo?.Record(name, _index, found);
+        }
+
+        return found;
     }
 
     public void Set(string name, Value value)
@@ -197,7 +229,7 @@ public sealed class Row
 
     private ReadOnlySpan<byte> MessageUtf8()
     {
-        if (_utf8Length < 0)
+        if (!_hasUtf8)
         {
             var needed = Encoding.UTF8.GetByteCount(_message!);
             if (_utf8.Length < needed)
@@ -205,10 +237,11 @@ public sealed class Row
                 _utf8 = new byte[needed];
             }
 
-            _utf8Length = Encoding.UTF8.GetBytes(_message!, _utf8);
+            _message8 = _utf8.AsMemory(0, Encoding.UTF8.GetBytes(_message!, _utf8));
+            _hasUtf8 = true;
         }
 
-        return _utf8.AsSpan(0, _utf8Length);
+        return _message8.Span;
     }
 
     /// <summary>JSON objects through the reusable index; anything else (Lambda REPORT lines) the slow way, rarely.</summary>

@@ -38,6 +38,9 @@ public readonly struct Value : IEquatable<Value>
 
     internal double RawNumber => _number;
 
+    /// <summary>The string held, if any (a string's text, a number's written form).</summary>
+    internal string? TextOrNull => _text;
+
     public static Value String(string? text) => text is null ? Null : new(ValueKind.String, text, 0);
 
     public static Value Number(double number) => double.IsFinite(number) ? new(ValueKind.Number, null, number) : Null;
