@@ -92,23 +92,31 @@ internal sealed class FieldMemo
     }
 }
 
-/// <summary>One field's value per event of a chunk, for the events a scan got to.</summary>
+/// <summary>
+/// One field's value per event of a chunk, for the events a scan got to. Stored without object references per
+/// event (kinds, numbers, indexes into a table of distinct strings) so that hundreds of MB of kept fields cost the
+/// garbage collector nothing to scan and no write barriers to fill.
+/// </summary>
 internal sealed class FieldColumn(int count)
 {
-    private readonly Value[] _values = new Value[count];
+    private readonly byte[] _kinds = new byte[count];
+    private readonly double[] _numbers = new double[count];
+    private readonly int[] _texts = new int[count]; // 1 + index into _strings; 0: no text
     private readonly ulong[] _known = new ulong[(count + 63) / 64];
-    private string? _lastText;
+    private readonly List<string> _strings = [];
+    private readonly Dictionary<string, int> _stringIds = new(ReferenceEqualityComparer.Instance);
 
     public int Known { get; private set; }
 
-    /// <summary>Estimated memory: the values, and each string unless it repeats the one before.</summary>
-    public long Bytes { get; private set; } = (count * 24L) + (count / 8);
+    /// <summary>Estimated memory: 13 bytes an event, and each distinct string instance.</summary>
+    public long Bytes { get; private set; } = (count * 13L) + (count / 8);
 
     public bool TryGet(int index, out Value value)
     {
-        if ((uint)index < (uint)_values.Length && (_known[index >> 6] & (1UL << index)) != 0)
+        if ((uint)index < (uint)_kinds.Length && (_known[index >> 6] & (1UL << index)) != 0)
         {
-            value = _values[index];
+            var text = _texts[index];
+            value = Value.FromParts((ValueKind)_kinds[index], text == 0 ? null : _strings[text - 1], _numbers[index]);
             return true;
         }
 
@@ -118,18 +126,27 @@ internal sealed class FieldColumn(int count)
 
     public void Set(int index, in Value value)
     {
-        if ((uint)index >= (uint)_values.Length || (_known[index >> 6] & (1UL << index)) != 0)
+        if ((uint)index >= (uint)_kinds.Length || (_known[index >> 6] & (1UL << index)) != 0)
         {
             return;
         }
 
-        _values[index] = value;
+        _kinds[index] = (byte)value.Kind;
+        _numbers[index] = value.RawNumber;
+        if (value.TextOrNull is { } text)
+        {
+            if (!_stringIds.TryGetValue(text, out var id))
+            {
+                _strings.Add(text);
+                id = _strings.Count;
+                _stringIds.Add(text, id);
+                Bytes += 48 + (2L * text.Length);
+            }
+
+            _texts[index] = id;
+        }
+
         _known[index >> 6] |= 1UL << index;
         Known++;
-        if (value.Kind is ValueKind.String or ValueKind.Number && value.TextOrNull is { } text && !ReferenceEquals(text, _lastText))
-        {
-            Bytes += 24 + (2L * text.Length);
-            _lastText = text;
-        }
     }
 }

@@ -41,6 +41,9 @@ public readonly struct Value : IEquatable<Value>
     /// <summary>The string held, if any (a string's text, a number's written form).</summary>
     internal string? TextOrNull => _text;
 
+    /// <summary>A value rebuilt from its <see cref="Kind"/>, <see cref="TextOrNull"/> and <see cref="RawNumber"/>.</summary>
+    internal static Value FromParts(ValueKind kind, string? text, double number) => new(kind, text, number);
+
     public static Value String(string? text) => text is null ? Null : new(ValueKind.String, text, 0);
 
     public static Value Number(double number) => double.IsFinite(number) ? new(ValueKind.Number, null, number) : Null;
