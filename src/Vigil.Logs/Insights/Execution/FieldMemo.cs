@@ -12,24 +12,30 @@ namespace Vigil.Logs.Insights.Execution;
 internal sealed class FieldMemo
 {
     private const int MaxColumns = 8;
+    private const int MaxNames = 32;
     private const string KeyPrefix = "insights.field:";
 
-    private readonly List<(string Name, FieldColumn? Column, bool Building)> _columns = [];
+    // The names this scan asked for in the current source, each with the source's column (kept or being built) or null.
+    private readonly string?[] _names = new string?[MaxNames];
+    private readonly FieldColumn?[] _columns = new FieldColumn?[MaxNames];
+    private readonly bool[] _building = new bool[MaxNames];
+    private int _count;
+    private int _buildingCount;
     private LogSourceMemo? _source;
 
     /// <summary>Starts a source; null when it keeps no memo (nothing is recorded then).</summary>
     public void Begin(LogSourceMemo? source)
     {
         _source = source;
-        _columns.Clear();
+        Forget();
     }
 
     /// <summary>The field's value for event <paramref name="index"/> when this source knows it.</summary>
     public bool TryGet(string name, int index, out Value value)
     {
-        if (_source is not null && Column(name) is { } column && column.TryGet(index, out value))
+        if (_source is not null && Slot(name) is var slot and >= 0 && _columns[slot] is { } column)
         {
-            return true;
+            return column.TryGet(index, out value);
         }
 
         value = default;
@@ -39,20 +45,9 @@ internal sealed class FieldMemo
     /// <summary>Notes a value just discovered, when this scan is building the field's column here.</summary>
     public void Record(string name, int index, in Value value)
     {
-        if (_source is not null)
+        if (_source is not null && Slot(name) is var slot and >= 0 && _building[slot])
         {
-            foreach (var (known, column, building) in _columns)
-            {
-                if (ReferenceEquals(known, name) || string.Equals(known, name, StringComparison.Ordinal))
-                {
-                    if (building)
-                    {
-                        column!.Set(index, value);
-                    }
-
-                    return;
-                }
-            }
+            _columns[slot]!.Set(index, value);
         }
     }
 
@@ -61,34 +56,59 @@ internal sealed class FieldMemo
     {
         if (_source is not null)
         {
-            foreach (var (name, column, building) in _columns)
+            for (var i = 0; i < _count; i++)
             {
-                if (building && column!.Known > 0)
+                if (_building[i] && _columns[i]!.Known > 0)
                 {
-                    _source.TryAdd(KeyPrefix + name, column, column.Bytes);
+                    _source.TryAdd(KeyPrefix + _names[i], _columns[i]!, _columns[i]!.Bytes);
                 }
             }
         }
 
         _source = null;
-        _columns.Clear();
+        Forget();
     }
 
-    private FieldColumn? Column(string name)
+    private void Forget()
     {
-        foreach (var (known, column, _) in _columns)
+        Array.Clear(_names, 0, _count);
+        Array.Clear(_columns, 0, _count);
+        Array.Clear(_building, 0, _count);
+        _count = 0;
+        _buildingCount = 0;
+    }
+
+    /// <summary>The name's slot for this source (found or added), or −1 when the table is full.</summary>
+    private int Slot(string name)
+    {
+        for (var i = 0; i < _count; i++)
         {
-            if (ReferenceEquals(known, name) || string.Equals(known, name, StringComparison.Ordinal))
+            if (ReferenceEquals(_names[i], name))
             {
-                return column;
+                return i;
             }
         }
 
+        for (var i = 0; i < _count; i++)
+        {
+            if (string.Equals(_names[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        if (_count == MaxNames)
+        {
+            return -1;
+        }
+
         var kept = _source!.Get(KeyPrefix + name) as FieldColumn;
-        var building = kept is null && _columns.Count(c => c.Building) < MaxColumns;
-        var found = kept ?? (building ? new FieldColumn(_source.Count) : null);
-        _columns.Add((name, found, building));
-        return found;
+        var building = kept is null && _buildingCount < MaxColumns;
+        _names[_count] = name;
+        _columns[_count] = kept ?? (building ? new FieldColumn(_source.Count) : null);
+        _building[_count] = building;
+        _buildingCount += building ? 1 : 0;
+        return _count++;
     }
 }
 

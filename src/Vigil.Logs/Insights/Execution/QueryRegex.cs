@@ -108,6 +108,8 @@ internal sealed class QueryRegex
 
     public int GroupNumberFromName(string name) => _backtracking.GroupNumberFromName(name);
 
+    public RegexOptions Options => _backtracking.Options & ~RegexOptions.Compiled;
+
     public override string ToString() => _backtracking.ToString();
 
     private Regex Backtracking

@@ -74,6 +74,23 @@ public sealed class Row
     /// <summary>The memo of the source the next <see cref="Borrow"/>ed events come from (their index is their place in it).</summary>
     internal FieldMemo Memo => _memo ??= new FieldMemo();
 
+    /// <summary>A value a query derived from this event's message alone and kept with its chunk under
+    /// <paramref name="key"/> (<see cref="FieldMemo"/>), when there is one.</summary>
+    internal bool TryRecall(string key, out Value value)
+    {
+        value = default;
+        return _index >= 0 && _memo is not null && _memo.TryGet(key, _index, out value);
+    }
+
+    /// <summary>Offers a value derived from this event's message alone to its chunk's memo.</summary>
+    internal void Remember(string key, in Value value)
+    {
+        if (_index >= 0)
+        {
+            _memo?.Record(key, _index, value);
+        }
+    }
+
     /// <summary>Makes this row the given event; the message bytes are copied.</summary>
     internal void Load(string logGroup, string logStream, long timestamp, long ingestionTime, long seq, ReadOnlySpan<byte> message)
     {

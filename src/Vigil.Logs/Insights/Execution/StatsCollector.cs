@@ -19,7 +19,8 @@ internal sealed class StatsCollector(StatsNode stats)
     // The last formatted rendering per by-column: consecutive events mostly share a bin(5m) bucket or a computed number.
     private readonly (ValueKind Kind, double Number, string? Text)[] _lastFormatted = new (ValueKind, double, string?)[stats.GroupBy.Count];
 
-    private readonly Group?[] _recent = new Group?[4];
+    private readonly string?[]?[] _recentTexts = new string?[]?[8];
+    private readonly Group?[] _recentGroups = new Group?[8];
     private int _nextRecent;
 
     public int GroupCount => _groups.Count;
@@ -49,8 +50,7 @@ internal sealed class StatsCollector(StatsNode stats)
                 _groups.Add(new GroupKey(group.Texts, probe.Hash), group);
             }
 
-            _recent[_nextRecent] = group;
-            _nextRecent = (_nextRecent + 1) % _recent.Length;
+            Remember(group);
         }
 
         foreach (var state in group.States)
@@ -59,30 +59,39 @@ internal sealed class StatsCollector(StatsNode stats)
         }
     }
 
-    /// <summary>One of the last few groups whose by-texts are these very strings (the scan interns short values, so
-    /// repeats are the same instances): most events then cost neither a hash nor a dictionary probe.</summary>
+    /// <summary>The group of one of the last few by-text arrays seen, when this event's are the very same strings (the
+    /// scan interns short values, so repeats are mostly the same instances): most events then cost neither a hash nor
+    /// a dictionary probe. Keyed by the instances seen, not the group's own, as equal texts may come as several.</summary>
     private Group? RecentGroup()
     {
-        foreach (var group in _recent)
+        for (var r = 0; r < _recentTexts.Length; r++)
         {
-            if (group is null)
+            if (_recentTexts[r] is not { } texts)
             {
                 return null;
             }
 
             var same = true;
-            for (var i = 0; i < _texts.Length && same; i++)
+            for (var i = 0; i < texts.Length && same; i++)
             {
-                same = ReferenceEquals(group.Texts[i], _texts[i]);
+                same = ReferenceEquals(texts[i], _texts[i]);
             }
 
             if (same)
             {
-                return group;
+                return _recentGroups[r];
             }
         }
 
         return null;
+    }
+
+    private void Remember(Group group)
+    {
+        var texts = _recentTexts[_nextRecent] ??= new string?[_texts.Length];
+        _texts.CopyTo(texts, 0);
+        _recentGroups[_nextRecent] = group;
+        _nextRecent = (_nextRecent + 1) % _recentTexts.Length;
     }
 
     private string? Render(int column, Value value)

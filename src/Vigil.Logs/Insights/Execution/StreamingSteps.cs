@@ -30,40 +30,93 @@ internal static class StreamingSteps
 
     private static void Parse(ParseNode parse, Row row)
     {
-        // The common "parse @message /.../": matched on the event's UTF-8 where the pattern allows, with no string.
-        if (parse.Pattern.Ascii is { } ascii && parse.Source is FieldEvaluator { Name: "@message" } && row.TryGetMessageUtf8(out var utf8))
+        // The common "parse @message ...": what it captured depends on the message alone, so it is kept with a cached
+        // chunk like a discovered field (FieldMemo) under keys of the pattern; it is matched on the event's UTF-8 where
+        // the pattern allows, with no string.
+        if (parse.Source is FieldEvaluator { Name: "@message" } && row.TryGetMessageUtf8(out var utf8))
         {
-            Span<int> bounds = stackalloc int[ascii.Boundaries];
-            switch (ascii.Match(utf8, bounds))
+            if (row.TryRecall(parse.MatchedKey, out var matched) && (!matched.AsBoolean || Recall(parse, row)))
             {
-                case AsciiMatch.NoMatch:
-                    return;
-                case AsciiMatch.Match:
-                    foreach (var (name, group) in parse.Captures)
-                    {
-                        var (start, length) = ascii.Group(bounds, group); // every group of an AsciiPattern takes part
-                        row.Set(name, Value.String(row.Intern(utf8.Slice(start, length))));
-                    }
+                return;
+            }
 
-                    return;
+            if (parse.Pattern.Ascii is { } ascii)
+            {
+                Span<int> bounds = stackalloc int[ascii.Boundaries];
+                switch (ascii.Match(utf8, bounds))
+                {
+                    case AsciiMatch.NoMatch:
+                        row.Remember(parse.MatchedKey, Value.Boolean(false));
+                        return;
+                    case AsciiMatch.Match:
+                        row.Remember(parse.MatchedKey, Value.Boolean(true));
+                        for (var i = 0; i < parse.Captures.Length; i++)
+                        {
+                            var (start, length) = ascii.Group(bounds, parse.Captures[i].Group); // every group of an AsciiPattern takes part
+                            var value = Value.String(row.Intern(utf8.Slice(start, length)));
+                            row.Set(parse.Captures[i].Name, value);
+                            row.Remember(parse.CaptureKeys[i], value);
+                        }
+
+                        return;
+                }
+            }
+
+            Apply(parse, row, remember: true);
+            return;
+        }
+
+        Apply(parse, row, remember: false);
+    }
+
+    /// <summary>Sets the captures kept for this event; false (nothing set) unless every one was kept.</summary>
+    private static bool Recall(ParseNode parse, Row row)
+    {
+        foreach (var key in parse.CaptureKeys)
+        {
+            if (!row.TryRecall(key, out _))
+            {
+                return false;
             }
         }
 
+        for (var i = 0; i < parse.Captures.Length; i++)
+        {
+            row.TryRecall(parse.CaptureKeys[i], out var kept);
+            row.Set(parse.Captures[i].Name, kept);
+        }
+
+        return true;
+    }
+
+    /// <summary>Parse through .NET's regex (<see cref="QueryRegex"/>).</summary>
+    private static void Apply(ParseNode parse, Row row, bool remember)
+    {
         if (parse.Source.Evaluate(row).AsText() is not { } text)
         {
             return;
         }
 
         var match = parse.Pattern.Match(text);
+        if (remember)
+        {
+            row.Remember(parse.MatchedKey, Value.Boolean(match.Success));
+        }
+
         if (!match.Success)
         {
             return;
         }
 
-        foreach (var (name, group) in parse.Captures)
+        for (var i = 0; i < parse.Captures.Length; i++)
         {
-            var capture = match.Groups[group];
-            row.Set(name, capture.Success ? Value.String(row.Intern(capture.ValueSpan)) : Value.Null);
+            var capture = match.Groups[parse.Captures[i].Group];
+            var value = capture.Success ? Value.String(row.Intern(capture.ValueSpan)) : Value.Null;
+            row.Set(parse.Captures[i].Name, value);
+            if (remember)
+            {
+                row.Remember(parse.CaptureKeys[i], value);
+            }
         }
     }
 }

@@ -28,6 +28,12 @@ internal sealed record ProjectNode(IReadOnlyList<(string Name, Evaluator Value)>
 internal sealed record ParseNode(Evaluator Source, QueryRegex Pattern, (string Name, int Group)[] Captures, SourceSpan Span) : PlanNode(Span)
 {
     public override bool IsStreaming => true;
+
+    /// <summary>Under which names a cached chunk keeps whether each event's message matched (FieldMemo)…</summary>
+    public string MatchedKey { get; } = $"\u0001parse\u0001{Pattern}\u0001{Pattern.Options}";
+
+    /// <summary>…and each capture's value (same order as <see cref="Captures"/>).</summary>
+    public string[] CaptureKeys { get; } = [.. Captures.Select(c => $"\u0001parse\u0001{Pattern}\u0001{Pattern.Options}\u0001{c.Group}")];
 }
 
 /// <summary><c>display</c> and <c>unmask</c>: nothing to do per row (display only picks the output columns).</summary>

@@ -20,6 +20,9 @@ public sealed class FieldMemoTests
         "fields level as lv | filter lv = \"ERROR\" | stats count(*) as c by lv",
         "filter level like /R/ and n > 100 | stats max(n) as m, count(*) as c by level",
         "stats count(*) as c by duration, billed", // REPORT lines' fields
+        "parse @message 'level=* n=*' as lv, nn | stats count(*) as c by lv, nn | sort c desc | limit 5", // glob
+        "parse @message /(?<lv>ERROR|WARN)|(?<other>INFO)/ | stats count(*) as c by lv, other", // an unmatched group is no value
+        "parse @message /level=(?<level>[A-Z]+)/ | stats count(*) as c by level",
         "filter ispresent(n) | stats count(*) as c, sum(n) as s, pct(n, 50) as p by level",
     ];
 
