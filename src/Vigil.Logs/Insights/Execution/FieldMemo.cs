@@ -124,11 +124,11 @@ internal sealed class FieldColumn(int count)
     private readonly int[] _texts = new int[count]; // 1 + index into _strings; 0: no text
     private readonly ulong[] _known = new ulong[(count + 63) / 64];
     private readonly List<string> _strings = [];
-    private readonly Dictionary<string, int> _stringIds = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, int> _stringIds = new(StringComparer.Ordinal); // one instance per distinct text
 
     public int Known { get; private set; }
 
-    /// <summary>Estimated memory: 13 bytes an event, and each distinct string instance.</summary>
+    /// <summary>Estimated memory: 13 bytes an event, and each distinct string.</summary>
     public long Bytes { get; private set; } = (count * 13L) + (count / 8);
 
     public bool TryGet(int index, out Value value)

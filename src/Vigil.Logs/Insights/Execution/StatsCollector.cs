@@ -64,26 +64,39 @@ internal sealed class StatsCollector(StatsNode stats)
     /// a dictionary probe. Keyed by the instances seen, not the group's own, as equal texts may come as several.</summary>
     private Group? RecentGroup()
     {
-        for (var r = 0; r < _recentTexts.Length; r++)
+        var filled = 0;
+        for (; filled < _recentTexts.Length && _recentTexts[filled] is { } texts; filled++)
         {
-            if (_recentTexts[r] is not { } texts)
+            if (SameTexts(texts, byReference: true))
             {
-                return null;
+                return _recentGroups[filled];
             }
+        }
 
-            var same = true;
-            for (var i = 0; i < texts.Length && same; i++)
+        // Equal texts as other instances (another worker's interner, another chunk's kept column): adopt these.
+        for (var r = 0; r < filled; r++)
+        {
+            if (SameTexts(_recentTexts[r]!, byReference: false))
             {
-                same = ReferenceEquals(texts[i], _texts[i]);
-            }
-
-            if (same)
-            {
+                _texts.CopyTo(_recentTexts[r]!, 0);
                 return _recentGroups[r];
             }
         }
 
         return null;
+    }
+
+    private bool SameTexts(string?[] texts, bool byReference)
+    {
+        for (var i = 0; i < texts.Length; i++)
+        {
+            if (!(byReference ? ReferenceEquals(texts[i], _texts[i]) : string.Equals(texts[i], _texts[i], StringComparison.Ordinal)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Remember(Group group)
