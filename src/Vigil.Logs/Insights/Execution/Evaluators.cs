@@ -185,15 +185,40 @@ internal sealed class InEvaluator(Evaluator operand, Evaluator[] items, bool neg
 
 internal sealed class CallEvaluator(Func<Value[], Value> body, Evaluator[] arguments) : Evaluator
 {
+    private const int PooledArity = 8;
+
+    // Argument arrays per thread and arity, rented for the call (nested calls rent others): no array per event.
+    // A function reads its arguments during the call and keeps none of them in the array.
+    [ThreadStatic]
+    private static Stack<Value[]>[]? t_free;
+
     public override Value Evaluate(Row row)
     {
-        var values = new Value[arguments.Length];
-        for (var i = 0; i < values.Length; i++)
+        var pooled = arguments.Length <= PooledArity;
+        var values = pooled ? Rent(arguments.Length) : new Value[arguments.Length];
+        try
         {
-            values[i] = arguments[i].Evaluate(row);
-        }
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = arguments[i].Evaluate(row);
+            }
 
-        return body(values);
+            return body(values);
+        }
+        finally
+        {
+            if (pooled)
+            {
+                Array.Clear(values);
+                t_free![values.Length].Push(values);
+            }
+        }
+    }
+
+    private static Value[] Rent(int arity)
+    {
+        t_free ??= [.. Enumerable.Range(0, PooledArity + 1).Select(_ => new Stack<Value[]>())];
+        return t_free[arity].TryPop(out var values) ? values : new Value[arity];
     }
 }
 

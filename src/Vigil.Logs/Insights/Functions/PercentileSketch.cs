@@ -134,7 +134,7 @@ internal sealed class PercentileSketch
 
         var store = value > 0 ? _positive! : _negative!;
         var index = (int)Math.Ceiling(Math.Log(Math.Abs(value)) / LogGamma);
-        store[index] = store.GetValueOrDefault(index) + count;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(store, index, out _) += count; // one lookup
     }
 
     private static double Midpoint(int index) => 2 * Math.Pow(Gamma, index) / (Gamma + 1);
