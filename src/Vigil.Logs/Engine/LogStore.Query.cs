@@ -20,6 +20,12 @@ public interface ILogQuerySink
     {
     }
 
+    /// <summary>Offered, after <see cref="BeginSource"/>, a whole cached chunk whose events all lie in the scan's
+    /// window and belong to live streams (<paramref name="minTimestamp"/>..<paramref name="maxTimestamp"/>, with
+    /// <paramref name="messageBytes"/> of messages): true when the sink took them all from the memo, false to be fed
+    /// them one by one.</summary>
+    bool TryAddAll(LogSourceMemo memo, long minTimestamp, long maxTimestamp, long messageBytes) => false;
+
     /// <summary>Events with an earlier timestamp can no longer change this sink's result (<see cref="long.MinValue"/>:
     /// any event may). A newest-first scan skips such events and stops at sources wholly older than this.</summary>
     long StopBelow { get; }
@@ -57,9 +63,10 @@ public sealed record LogQueryScan
 public readonly record struct LogQueryProgress(long RecordsScanned, long BytesScanned);
 
 /// <summary>The sinks (one per worker, to merge) and what the scan read and skipped. Skipped counts are the
-/// events and bytes of chunks inside the window that the Bloom filters ruled out unread.</summary>
+/// events and bytes of chunks inside the window that the Bloom filters ruled out unread; whole sources are the
+/// chunks sinks took at once (<see cref="ILogQuerySink.TryAddAll"/>).</summary>
 public sealed record LogQueryScanResult<TSink>(
-    IReadOnlyList<TSink> Sinks, int LogGroupsScanned, long RecordsScanned, long BytesScanned, long RecordsSkipped, long BytesSkipped);
+    IReadOnlyList<TSink> Sinks, int LogGroupsScanned, long RecordsScanned, long BytesScanned, long RecordsSkipped, long BytesSkipped, int WholeSources = 0);
 
 /// <summary>
 /// Query scans: all events of many groups into per-worker sinks. Sources (block chunks after time and Bloom pruning,
@@ -95,7 +102,7 @@ public sealed partial class LogStore
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
             w => RunWorker(state, sinks[w], cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
-        return new LogQueryScanResult<TSink>(sinks, groupsScanned, state.Records, state.Bytes, skippedRecords, skippedBytes);
+        return new LogQueryScanResult<TSink>(sinks, groupsScanned, state.Records, state.Bytes, skippedRecords, skippedBytes, state.WholeSources);
     }
 
     /// <summary>
@@ -222,10 +229,20 @@ public sealed partial class LogStore
             IEventColumns events = unit.Head is { } head ? head
                 : index < state.CachedPrefix ? _cache.Get(unit.Block!, unit.Chunk!) : unit.Block!.ReadChunk(unit.Chunk!, buffers ??= new ChunkBuffers());
             sink.BeginSource((events as DecodedChunk)?.Memo);
-            // A decoded chunk through a struct: the JIT then specialises Feed for it and inlines its column reads.
-            var (records, bytes) = events is DecodedChunk chunk
-                ? Feed(new ChunkEvents(chunk), unit, state, sink, cancellationToken)
-                : Feed(events, unit, state, sink, cancellationToken);
+            long records, bytes;
+            if (events is DecodedChunk { Memo: { } memo } whole && TakesWhole(unit, state, whole)
+                && sink.TryAddAll(memo, unit.Chunk!.MinTimestamp, unit.Chunk.MaxTimestamp, unit.Chunk.MessageBytes))
+            {
+                (records, bytes) = (whole.Count, unit.Chunk.MessageBytes);
+                Interlocked.Increment(ref state.WholeSources);
+            }
+            else
+            {
+                // A decoded chunk through a struct: the JIT then specialises Feed for it and inlines its column reads.
+                (records, bytes) = events is DecodedChunk chunk
+                    ? Feed(new ChunkEvents(chunk), unit, state, sink, cancellationToken)
+                    : Feed(events, unit, state, sink, cancellationToken);
+            }
             sink.SourceDone();
             var totalRecords = Interlocked.Add(ref state.Records, records);
             var totalBytes = Interlocked.Add(ref state.Bytes, bytes);
@@ -293,6 +310,28 @@ public sealed partial class LogStore
         return (records, bytes);
     }
 
+    /// <summary>Whether a chunk may go to a sink whole: every event in the window and of a live stream, nothing to
+    /// search for, no early stop.</summary>
+    private static bool TakesWhole(in QueryUnit unit, QueryScanState state, DecodedChunk chunk)
+    {
+        if (state.NewestFirst || state.Needles.Length > 0 || unit.Chunk!.MinTimestamp < unit.Window.Start || unit.Chunk.MaxTimestamp > unit.Window.End)
+        {
+            return false;
+        }
+
+        var last = -1;
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var stream = chunk.Stream(i);
+            if (stream != last && !unit.Window.Streams.ContainsKey(last = stream))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static void RaiseStopBelow(ref long target, long value)
     {
         var current = Volatile.Read(ref target);
@@ -345,6 +384,7 @@ public sealed partial class LogStore
         public long Records;
         public long Bytes;
         public long StopBelow = long.MinValue;
+        public int WholeSources;
 #pragma warning restore SA1401, CA1051
     }
 }

@@ -24,6 +24,9 @@ internal sealed class AccumulatorSink(InsightsQuery query, string[] logNames, bo
 
     public void BeginSource(LogSourceMemo? memo) => Accumulator.BeginSource(memo);
 
+    public bool TryAddAll(LogSourceMemo memo, long minTimestamp, long maxTimestamp, long messageBytes) =>
+        _newest is null && Accumulator.TryAddChunk(memo, minTimestamp, maxTimestamp, messageBytes);
+
     public void Add(int group, string stream, long timestamp, long ingestionTime, long seq, int index, ReadOnlyMemory<byte> message)
     {
         if (_newest is null)

@@ -183,8 +183,13 @@ internal sealed class InEvaluator(Evaluator operand, Evaluator[] items, bool neg
     }
 }
 
-internal sealed class CallEvaluator(Func<Value[], Value> body, Evaluator[] arguments) : Evaluator
+internal sealed class CallEvaluator(Func<Value[], Value> body, Evaluator[] arguments, string function = "") : Evaluator
 {
+    /// <summary>The function's name (for plans that recognise a call, e.g. <c>ispresent(field)</c>).</summary>
+    public string Function => function;
+
+    public IReadOnlyList<Evaluator> Arguments => arguments;
+
     private const int PooledArity = 8;
 
     // Argument arrays per thread and arity, rented for the call (nested calls rent others): no array per event.

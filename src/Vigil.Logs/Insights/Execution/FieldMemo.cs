@@ -13,7 +13,8 @@ internal sealed class FieldMemo
 {
     private const int MaxColumns = 8;
     private const int MaxNames = 32;
-    private const string KeyPrefix = "insights.field:";
+    /// <summary>What a kept column's name is prefixed with in the chunk's <see cref="LogSourceMemo"/>.</summary>
+    public const string KeyPrefix = "insights.field:";
 
     // The names this scan asked for in the current source, each with the source's column (kept or being built) or null.
     private readonly string?[] _names = new string?[MaxNames];
@@ -130,6 +131,23 @@ internal sealed class FieldColumn(int count)
 
     /// <summary>Estimated memory: 13 bytes an event, and each distinct string.</summary>
     public long Bytes { get; private set; } = (count * 13L) + (count / 8);
+
+    public int Count => _kinds.Length;
+
+    public bool IsKnown(int index) => (_known[index >> 6] & (1UL << index)) != 0;
+
+    /// <summary>The event's value (known) is no value.</summary>
+    public bool IsNullAt(int index) => _kinds[index] == (byte)ValueKind.Null;
+
+    /// <summary>The event's value (known) is true as a boolean (<see cref="Value.AsBoolean"/>).</summary>
+    public bool IsTrueAt(int index) => _kinds[index] is (byte)ValueKind.Boolean or (byte)ValueKind.Number && _numbers[index] != 0;
+
+    /// <summary>The value of an event that <see cref="IsKnown"/>.</summary>
+    public Value Get(int index)
+    {
+        var text = _texts[index];
+        return Value.FromParts((ValueKind)_kinds[index], text == 0 ? null : _strings[text - 1], _numbers[index]);
+    }
 
     public bool TryGet(int index, out Value value)
     {

@@ -12,6 +12,7 @@ public sealed class QueryAccumulator
 {
     private readonly QueryPlan _plan;
     private readonly StatsCollector? _stats;
+    private readonly ColumnarStats? _columnar;
     private readonly RowCollector? _rows;
     private readonly PatternCollector? _patterns;
     private readonly TimeWindow _window;
@@ -33,6 +34,7 @@ public sealed class QueryAccumulator
         else if (first is StatsNode stats)
         {
             _stats = new StatsCollector(stats);
+            _columnar = ColumnarStats.TryCreate(plan);
         }
         else
         {
@@ -94,6 +96,25 @@ public sealed class QueryAccumulator
     public void BeginSource(Engine.LogSourceMemo? memo) => _scratch.Memo.Begin(memo);
 
     public void EndSource() => _scratch.Memo.End();
+
+    /// <summary>
+    /// Takes a whole cached chunk at once from what earlier queries kept with it (<see cref="ColumnarStats"/>), when
+    /// the query's shape and the kept values allow; false to be fed event by event. The caller vouches that every
+    /// event is in the scan's window and of a live stream; <paramref name="messageBytes"/> is their message bytes.
+    /// </summary>
+    public bool TryAddChunk(Engine.LogSourceMemo memo, long minTimestamp, long maxTimestamp, long messageBytes)
+    {
+        if (_columnar is null || minTimestamp < _window.StartTime || maxTimestamp > _window.EndTime
+            || !_columnar.TryRun(memo, _stats!, out var matched))
+        {
+            return false;
+        }
+
+        _recordsScanned += memo.Count;
+        _recordsMatched += matched;
+        _bytesScanned += messageBytes;
+        return true;
+    }
 
     private void Process()
     {

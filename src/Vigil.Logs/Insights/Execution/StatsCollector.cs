@@ -34,6 +34,32 @@ internal sealed class StatsCollector(StatsNode stats)
             _texts[i] = Render(i, value);
         }
 
+        foreach (var state in FindGroup().States)
+        {
+            state.Add(row);
+        }
+    }
+
+    /// <summary>An event by its by-values and each aggregate's argument value, already read (the columnar path; every
+    /// aggregate must <see cref="Aggregator.TakesValues"/>).</summary>
+    public void Add(ReadOnlySpan<Value> byValues, ReadOnlySpan<Value> arguments)
+    {
+        for (var i = 0; i < _values.Length; i++)
+        {
+            _values[i] = byValues[i];
+            _texts[i] = Render(i, byValues[i]);
+        }
+
+        var states = FindGroup().States;
+        for (var k = 0; k < states.Length; k++)
+        {
+            states[k].AddValue(arguments[k]);
+        }
+    }
+
+    /// <summary>The group of the by-values in <c>_values</c>/<c>_texts</c>, made when new.</summary>
+    private Group FindGroup()
+    {
         var group = RecentGroup();
         if (group is null)
         {
@@ -53,10 +79,7 @@ internal sealed class StatsCollector(StatsNode stats)
             Remember(group);
         }
 
-        foreach (var state in group.States)
-        {
-            state.Add(row);
-        }
+        return group;
     }
 
     /// <summary>The group of one of the last few by-text arrays seen, when this event's are the very same strings (the

@@ -11,6 +11,13 @@ internal abstract class Aggregator
 {
     public abstract void Add(Row row);
 
+    /// <summary>True when <see cref="AddValue"/> may stand for <see cref="Add"/>: the state depends on nothing but
+    /// the argument's value (not on the row's time, say).</summary>
+    public virtual bool TakesValues => false;
+
+    /// <summary>Adds a row by its argument's value, already evaluated (ignored by <c>count(*)</c>).</summary>
+    public virtual void AddValue(in Value value) => throw new NotSupportedException();
+
     /// <summary>Folds <paramref name="other"/> (same kind, same arguments) into this state.</summary>
     public abstract void Merge(Aggregator other);
 
@@ -24,6 +31,16 @@ internal sealed class CountAggregator(Evaluator? argument) : Aggregator
     public override void Add(Row row)
     {
         if (argument is null || !argument.Evaluate(row).IsNull)
+        {
+            _count++;
+        }
+    }
+
+    public override bool TakesValues => true;
+
+    public override void AddValue(in Value value)
+    {
+        if (argument is null || !value.IsNull)
         {
             _count++;
         }
@@ -50,9 +67,13 @@ internal sealed class MomentsAggregator(Evaluator argument, MomentsAggregator.Ou
     private double _mean;
     private double _m2;
 
-    public override void Add(Row row)
+    public override void Add(Row row) => AddValue(argument.Evaluate(row));
+
+    public override bool TakesValues => true;
+
+    public override void AddValue(in Value value)
     {
-        if (!argument.Evaluate(row).TryGetNumber(out var x))
+        if (!value.TryGetNumber(out var x))
         {
             return;
         }
@@ -96,6 +117,10 @@ internal sealed class ExtremeAggregator(Evaluator argument, bool largest, bool n
     private Value _bestOther;
 
     public override void Add(Row row) => Offer(argument.Evaluate(row));
+
+    public override bool TakesValues => true;
+
+    public override void AddValue(in Value value) => Offer(value);
 
     public override void Merge(Aggregator other)
     {
@@ -206,9 +231,13 @@ internal sealed class CountDistinctAggregator(Evaluator argument) : Aggregator
 {
     private readonly DistinctCounter _counter = new();
 
-    public override void Add(Row row)
+    public override void Add(Row row) => AddValue(argument.Evaluate(row));
+
+    public override bool TakesValues => true;
+
+    public override void AddValue(in Value value)
     {
-        if (argument.Evaluate(row).Render() is { } text)
+        if (value.Render() is { } text)
         {
             _counter.Add(text);
         }
@@ -223,9 +252,13 @@ internal sealed class PercentileAggregator(Evaluator argument, double percent) :
 {
     private readonly PercentileSketch _sketch = new();
 
-    public override void Add(Row row)
+    public override void Add(Row row) => AddValue(argument.Evaluate(row));
+
+    public override bool TakesValues => true;
+
+    public override void AddValue(in Value value)
     {
-        if (argument.Evaluate(row).TryGetNumber(out var x))
+        if (value.TryGetNumber(out var x))
         {
             _sketch.Add(x);
         }

@@ -125,7 +125,7 @@ internal static class ExpressionBinder
                     throw star.Span.Error("unexpected symbol found *");
                 }
 
-                return new CallEvaluator(spec.Scalar!, [.. call.Arguments.Select(a => Bind(a, slots, insideAggregate))]);
+                return new CallEvaluator(spec.Scalar!, [.. call.Arguments.Select(a => Bind(a, slots, insideAggregate))], spec.Name);
         }
     }
 
@@ -198,7 +198,7 @@ internal static class ExpressionBinder
                 break;
         }
 
-        slots.Add(new AggregateSlot(spec.Name, create));
+        slots.Add(new AggregateSlot(spec.Name, create, argument));
         return new SlotEvaluator(slots.Count - 1);
     }
 }

@@ -42,8 +42,9 @@ internal sealed record PassNode(SourceSpan Span) : PlanNode(Span)
     public override bool IsStreaming => true;
 }
 
-/// <summary>One aggregate call of a stats command: a factory for its per-group state.</summary>
-internal sealed record AggregateSlot(string Function, Func<Aggregator> Create);
+/// <summary>One aggregate call of a stats command: a factory for its per-group state, and its argument (none for
+/// <c>count(*)</c>).</summary>
+internal sealed record AggregateSlot(string Function, Func<Aggregator> Create, Evaluator? Argument = null);
 
 internal sealed record StatsNode(
     IReadOnlyList<AggregateSlot> Slots,

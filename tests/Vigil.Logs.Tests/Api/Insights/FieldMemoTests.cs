@@ -26,6 +26,15 @@ public sealed class FieldMemoTests
         "filter ispresent(n) | stats count(*) as c, sum(n) as s, pct(n, 50) as p by level",
     ];
 
+    /// <summary>Queries whose shape the columnar stats path takes once the first pass has kept their values.</summary>
+    private static readonly string[] Columnar =
+    [
+        "filter ispresent(n) | stats count(*) as c, sum(n) as s, pct(n, 50) as p by level",
+        "stats count(*) as c by duration, billed",
+        "parse @message /(?<lv>ERROR|WARN)|(?<other>INFO)/ | stats count(*) as c by lv, other",
+        "parse @message /level=(?<level>[A-Z]+)/ | stats count(*) as c by level",
+    ];
+
     private static string Message(int batch, int i) => ((batch * 50) + i) switch
     {
         var k when k % 7 == 0 => $"ts=1 level={(k % 3 == 0 ? "ERROR" : "WARN")} n={k} plain text line",
@@ -64,8 +73,13 @@ public sealed class FieldMemoTests
                 }
 
                 var expected = InsightsCorpus.Render(query.Finish(fresh));
-                var (result, _) = QueryRegistry.Run(f.Store, query, [LogStoreFixture.Group], null, CancellationToken.None);
+                var (result, scan) = QueryRegistry.Run(f.Store, query, [LogStoreFixture.Group], null, CancellationToken.None);
                 InsightsCorpus.Render(result).ShouldBe(expected, $"{pass} pass: {text}");
+                result.Statistics.RecordsScanned.ShouldBe(scan.RecordsScanned, text);
+                if (pass == "second" && Columnar.Contains(text))
+                {
+                    scan.WholeSources.ShouldBeGreaterThan(0, text); // run over kept columns, no row per event
+                }
             }
 
             // The fields the queries parsed stay with the cached chunks, counted against the cache.
