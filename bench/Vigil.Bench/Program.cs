@@ -1,7 +1,7 @@
 using Vigil.Bench;
 using Vigil.Bench.Logs;
 
-// Subcommands: ingest-engine, ingest-http, query (metrics); logs-ingest-engine, logs-query-engine, logs-query-http, logs-insights (logs); audit-seal (audit trail). Each prints one result line and then a one-line JSON summary.
+// Subcommands: ingest-engine, ingest-http, query (metrics); logs-ingest-engine, logs-query-engine, logs-query-http, logs-insights, logs-insights-http (logs); audit-seal (audit trail). Each prints one result line and then a one-line JSON summary.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine(BenchArgs.Usage);
@@ -20,6 +20,7 @@ try
         "logs-query-engine" => await LogEngineQuery.RunAsync(options).ConfigureAwait(false),
         "logs-query-http" => await LogHttpQuery.RunAsync(options).ConfigureAwait(false),
         "logs-insights" => await LogInsightsQuery.RunAsync(options).ConfigureAwait(false),
+        "logs-insights-http" => await LogInsightsHttp.RunAsync(options).ConfigureAwait(false),
         "audit-seal" => await AuditSeal.RunAsync(options).ConfigureAwait(false),
         _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),
     };

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-all}
-case $mode in all|engine|http) ;; *) echo "usage: $0 [all|engine|http]" >&2; exit 2 ;; esac
+case $mode in all|engine|http|insights) ;; *) echo "usage: $0 [all|engine|http|insights]" >&2; exit 2 ;; esac
 data=${BENCH_DATA:-/tmp/vigil-logbench}
 lines=${BENCH_LINES:-10000000}
 conns=${BENCH_CONNS:-8}
@@ -44,7 +44,8 @@ if [ "$mode" = all ] || [ "$mode" = engine ]; then
     "${bench[@]}" logs-query-engine --data "$data/engine" --runs 5
 fi
 
-if [ "$mode" = all ] || [ "$mode" = http ]; then
+# Starts `vigil serve` on data directory $1 with the bench credentials; sets $endpoint and $server_pid.
+start_server() {
     cat > "$data/credentials" <<CREDS
 [bench]
 aws_access_key_id = $key
@@ -52,8 +53,7 @@ aws_secret_access_key = $secret
 account_id = 123456789012
 user = bench
 CREDS
-    rm -rf "$data/server"
-    dotnet "$vigil" serve --port 0 --data-dir "$data/server" --credentials "$data/credentials" > "$data/server.log" 2>&1 &
+    dotnet "$vigil" serve --port 0 --data-dir "$1" --credentials "$data/credentials" > "$data/server.log" 2>&1 &
     server_pid=$!
     trap 'kill -TERM $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
     endpoint=""
@@ -63,7 +63,25 @@ CREDS
         sleep 0.1
     done
     [ -n "$endpoint" ] || { cat "$data/server.log" >&2; exit 1; }
+}
+
+if [ "$mode" = all ] || [ "$mode" = http ]; then
+    rm -rf "$data/server"
+    start_server "$data/server"
     "${bench[@]}" ingest-http --endpoint "$endpoint" --input "$input" --protocol logs --conns "$conns" --access-key "$key" --secret "$secret"
     "${bench[@]}" logs-query-http --endpoint "$endpoint" --access-key "$key" --secret "$secret" --runs 5
     echo "server after ingest and queries: RSS $(awk '/^VmRSS:/ {print int($2 / 1024)}' /proc/$server_pid/status) MiB, data dir $(du -sh "$data/server" | cut -f1)"
+fi
+
+# Logs Insights (issue 5) over the engine run's sealed store: each query in-process in a fresh process (the path
+# StartQuery takes), then all four through StartQuery/GetQueryResults against `vigil serve` on a copy of the store.
+if [ "$mode" = insights ]; then
+    [ -d "$data/engine/logs" ] || { echo "run '$0 engine' first: it ingests and seals the store this reads" >&2; exit 1; }
+    rm -rf "$data/insights" && mkdir -p "$data/insights" && cp -r "$data/engine/logs" "$data/insights/"
+    for q in "count ERROR" "newest 100" "count by level" "p99"; do
+        "${bench[@]}" logs-insights --data "$data/insights" --runs 5 --only "$q"
+    done
+    start_server "$data/insights"
+    "${bench[@]}" logs-insights-http --endpoint "$endpoint" --access-key "$key" --secret "$secret" --runs 5
+    echo "server after the queries: RSS $(awk '/^VmRSS:/ {print int($2 / 1024)}' /proc/$server_pid/status) MiB"
 fi

@@ -16,7 +16,7 @@ namespace Vigil.Bench.Logs;
 /// </summary>
 internal static class LogInsightsQuery
 {
-    private static readonly (string Name, string Text)[] Queries =
+    internal static readonly (string Name, string Text)[] Queries =
     [
         ("count ERROR", "filter @message like \"ERROR\" | stats count(*) as n"),
         ("newest 100 payments 5xx", """filter @message like /path[=":]+\/api\/payments.*status[=":]+50[0-9]/ | limit 100"""),
@@ -59,8 +59,8 @@ internal static class LogInsightsQuery
 
                 var warm = times.Skip(1).Order().ToArray();
                 var median = warm.Length > 0 ? warm[warm.Length / 2] : times[0];
-                var summary = Summarise(name, result);
-                failures += Check(name, result) ? 0 : 1;
+                var summary = Summarise(name, result.Rows);
+                failures += Check(name, result.Rows) ? 0 : 1;
                 new Report("logs-insights")
                     .Add("query", name).Add("groups", groups.Length).Add("rows", result.Rows.Count).Add("scanned", scanned)
                     .Add("matched", result.Statistics.RecordsMatched).Add("cold_s", times[0]).Add("median_s", median).Add("result", summary)
@@ -73,21 +73,21 @@ internal static class LogInsightsQuery
         return failures == 0 ? 0 : 1;
     }
 
-    private static string Summarise(string name, InsightsResult result) => name.StartsWith("newest", StringComparison.Ordinal)
-        ? $"{result.Rows.Count} rows, newest {(result.Rows.Count > 0 ? result.Rows[0].FirstOrDefault(f => f.Field == "@timestamp").Value : "-")}"
-        : string.Join("; ", result.Rows.Select(row => string.Join(" ", row.Select(f => $"{f.Field}={f.Value}"))));
+    internal static string Summarise(string name, IReadOnlyList<IReadOnlyList<ResultField>> rows) => name.StartsWith("newest", StringComparison.Ordinal)
+        ? $"{rows.Count} rows, newest {(rows.Count > 0 ? rows[0].FirstOrDefault(f => f.Field == "@timestamp").Value : "-")}"
+        : string.Join("; ", rows.Select(row => string.Join(" ", row.Select(f => $"{f.Field}={f.Value}"))));
 
     /// <summary>The counts against section D; the p99s against ClickHouse's quantileExact (≈206.5 / 205.8 / 205.4 ms, ±1 %).</summary>
-    private static bool Check(string name, InsightsResult result)
+    internal static bool Check(string name, IReadOnlyList<IReadOnlyList<ResultField>> rows)
     {
         string? Cell(IReadOnlyList<ResultField> row, string field) => row.FirstOrDefault(f => f.Field == field).Value;
         var ok = name switch
         {
-            "count ERROR" => result.Rows.Count == 1 && Cell(result.Rows[0], "n") == LevelCounts["ERROR"].ToString(CultureInfo.InvariantCulture),
-            "count by level" => result.Rows.Count == 3 && result.Rows.All(r => LevelCounts.TryGetValue(Cell(r, "level") ?? "", out var n) && Cell(r, "n") == n.ToString(CultureInfo.InvariantCulture)),
-            "p99 latency_ms by level (JSON)" => result.Rows.Count == 3 && result.Rows.All(r => double.Parse(Cell(r, "p99")!, CultureInfo.InvariantCulture) is > 203 and < 209),
+            "count ERROR" => rows.Count == 1 && Cell(rows[0], "n") == LevelCounts["ERROR"].ToString(CultureInfo.InvariantCulture),
+            "count by level" => rows.Count == 3 && rows.All(r => LevelCounts.TryGetValue(Cell(r, "level") ?? "", out var n) && Cell(r, "n") == n.ToString(CultureInfo.InvariantCulture)),
+            "p99 latency_ms by level (JSON)" => rows.Count == 3 && rows.All(r => double.Parse(Cell(r, "p99")!, CultureInfo.InvariantCulture) is > 203 and < 209),
             "ad hoc" => true,
-            _ => result.Rows.Count == 100,
+            _ => rows.Count == 100,
         };
         if (!ok)
         {
