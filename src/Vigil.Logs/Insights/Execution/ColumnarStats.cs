@@ -224,7 +224,8 @@ internal sealed class ColumnarStats
             field = _fields.Count - 1;
         }
 
-        var capture = afterParse && _parse is not null ? Array.FindIndex(_parse.Captures, c => c.Name == name) : -1;
+        // A name the parse repeats (a glob's "as a, a") ends with its last capture, as Row.Set leaves it.
+        var capture = afterParse && _parse is not null ? Array.FindLastIndex(_parse.Captures, c => c.Name == name) : -1;
         return new Ref(field, capture);
     }
 

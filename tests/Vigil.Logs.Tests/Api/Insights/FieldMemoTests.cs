@@ -24,6 +24,7 @@ public sealed class FieldMemoTests
         "parse @message /(?<lv>ERROR|WARN)|(?<other>INFO)/ | stats count(*) as c by lv, other", // an unmatched group is no value
         "parse @message /level=(?<level>[A-Z]+)/ | stats count(*) as c by level",
         "filter ispresent(n) | stats count(*) as c, sum(n) as s, pct(n, 50) as p by level",
+        "parse @message 'level=* n=*' as x, x | stats count(*) as c by x", // a repeated name ends with its last capture
     ];
 
     /// <summary>Queries whose shape the columnar stats path takes once the first pass has kept their values.</summary>
@@ -33,6 +34,7 @@ public sealed class FieldMemoTests
         "stats count(*) as c by duration, billed",
         "parse @message /(?<lv>ERROR|WARN)|(?<other>INFO)/ | stats count(*) as c by lv, other",
         "parse @message /level=(?<level>[A-Z]+)/ | stats count(*) as c by level",
+        "parse @message 'level=* n=*' as x, x | stats count(*) as c by x",
     ];
 
     private static string Message(int batch, int i) => ((batch * 50) + i) switch
