@@ -1,4 +1,5 @@
 using Vigil.Logs.Engine;
+using Vigil.Logs.Insights.Functions;
 using Vigil.Logs.Insights.Plan;
 
 namespace Vigil.Logs.Insights.Execution;
@@ -135,6 +136,9 @@ internal sealed class ColumnarStats
 
         var byValues = new Value[groupBy.Length];
         var values = new Value[arguments.Length];
+
+        // One by-field (the common case): its group per distinct string of the column, found once per chunk.
+        var single = groupBy.Length == 1 ? new Dictionary<FieldColumn, Aggregator[]?[]>(ReferenceEqualityComparer.Instance) : null;
         for (var i = 0; i < count; i++)
         {
             if (Pass(steps, matchedColumn, i, check: false) is not { } parsed)
@@ -143,11 +147,6 @@ internal sealed class ColumnarStats
             }
 
             var matchedParse = parsed == 1;
-            for (var g = 0; g < groupBy.Length; g++)
-            {
-                byValues[g] = (matchedParse ? groupBy[g].Matched : groupBy[g].Unmatched)!.Get(i);
-            }
-
             for (var a = 0; a < arguments.Length; a++)
             {
                 var column = matchedParse ? arguments[a].Matched : arguments[a].Unmatched;
@@ -155,7 +154,31 @@ internal sealed class ColumnarStats
             }
 
             matched++;
-            stats.Add(byValues, values);
+            Aggregator[] states;
+            if (single is not null && (matchedParse ? groupBy[0].Matched : groupBy[0].Unmatched) is { } by && by.StringId(i) is var id and >= 0)
+            {
+                if (!single.TryGetValue(by, out var byId))
+                {
+                    single[by] = byId = new Aggregator[]?[by.DistinctStrings + 1];
+                }
+
+                byValues[0] = by.Get(i);
+                states = byId[id] ??= stats.StatesFor(byValues);
+            }
+            else
+            {
+                for (var g = 0; g < groupBy.Length; g++)
+                {
+                    byValues[g] = (matchedParse ? groupBy[g].Matched : groupBy[g].Unmatched)!.Get(i);
+                }
+
+                states = stats.StatesFor(byValues);
+            }
+
+            for (var k = 0; k < states.Length; k++)
+            {
+                states[k].AddValue(values[k]);
+            }
         }
 
         return true;

@@ -136,6 +136,18 @@ internal sealed class FieldColumn(int count)
 
     public bool IsKnown(int index) => (_known[index >> 6] & (1UL << index)) != 0;
 
+    /// <summary>Distinct strings the column holds; <see cref="StringId"/> is below this plus one.</summary>
+    public int DistinctStrings => _strings.Count;
+
+    /// <summary>For a known event whose value is a string (or no value: 0), one number per distinct text; −1 for other
+    /// kinds (numbers render by their own rules).</summary>
+    public int StringId(int index) => _kinds[index] switch
+    {
+        (byte)ValueKind.String => _texts[index],
+        (byte)ValueKind.Null => 0,
+        _ => -1,
+    };
+
     /// <summary>The event's value (known) is no value.</summary>
     public bool IsNullAt(int index) => _kinds[index] == (byte)ValueKind.Null;
 

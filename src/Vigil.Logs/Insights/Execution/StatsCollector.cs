@@ -40,9 +40,9 @@ internal sealed class StatsCollector(StatsNode stats)
         }
     }
 
-    /// <summary>An event by its by-values and each aggregate's argument value, already read (the columnar path; every
-    /// aggregate must <see cref="Aggregator.TakesValues"/>).</summary>
-    public void Add(ReadOnlySpan<Value> byValues, ReadOnlySpan<Value> arguments)
+    /// <summary>The aggregate states of the group these by-values belong to (made when new), for the columnar path to
+    /// feed with <see cref="Aggregator.AddValue"/>; a group's states stay the same object for the collector's life.</summary>
+    public Aggregator[] StatesFor(ReadOnlySpan<Value> byValues)
     {
         for (var i = 0; i < _values.Length; i++)
         {
@@ -50,11 +50,7 @@ internal sealed class StatsCollector(StatsNode stats)
             _texts[i] = Render(i, byValues[i]);
         }
 
-        var states = FindGroup().States;
-        for (var k = 0; k < states.Length; k++)
-        {
-            states[k].AddValue(arguments[k]);
-        }
+        return FindGroup().States;
     }
 
     /// <summary>The group of the by-values in <c>_values</c>/<c>_texts</c>, made when new.</summary>
