@@ -99,10 +99,59 @@ public sealed partial class LogStore
         }
 
         var state = new QueryScanState(units, needles, scan, CachedPrefix(units));
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
-            w => RunWorker(state, sinks[w], cancellationToken));
+
+        // The caller's thread is worker 0; the others get threads of their own. Pool threads would queue behind a busy
+        // server's requests (the caller itself holds one, blocked here), leaving a scan on one core for a while.
+        var helpers = new Task[workers - 1];
+        for (var w = 1; w < workers; w++)
+        {
+            var sink = sinks[w];
+            helpers[w - 1] = Task.Factory.StartNew(() => RunWorkerOrStopAll(state, sink, cancellationToken), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        var failures = new List<Exception>();
+        try
+        {
+            RunWorkerOrStopAll(state, sinks[0], cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            failures.Add(e); // thrown below, with the others', once every worker has stopped
+        }
+
+        try
+        {
+            Task.WaitAll(helpers, CancellationToken.None); // the workers watch the token themselves; wait for them to stop
+        }
+        catch (AggregateException e)
+        {
+            failures.AddRange(e.InnerExceptions);
+        }
+
+        // As Parallel.For did: a cancelled scan throws OperationCanceledException, a failed one AggregateException.
         cancellationToken.ThrowIfCancellationRequested();
+        if (failures.Count > 0)
+        {
+            throw new AggregateException(failures);
+        }
+
         return new LogQueryScanResult<TSink>(sinks, groupsScanned, state.Records, state.Bytes, skippedRecords, skippedBytes, state.WholeSources);
+    }
+
+    /// <summary>A worker that, failing, makes the others stop after their current source.</summary>
+    private void RunWorkerOrStopAll<TSink>(QueryScanState state, TSink sink, CancellationToken cancellationToken)
+        where TSink : class, ILogQuerySink
+    {
+        try
+        {
+            RunWorker(state, sink, cancellationToken);
+        }
+        catch
+        {
+            Volatile.Write(ref state.Next, state.Units.Count);
+            throw;
+        }
     }
 
     /// <summary>

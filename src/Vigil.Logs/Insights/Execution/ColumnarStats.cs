@@ -20,6 +20,9 @@ internal sealed class ColumnarStats
     private readonly Ref[] _groupBy;
     private readonly Ref?[] _arguments; // null: count(*)
     private readonly ParseNode? _parse;
+    private readonly string _checkedKey; // in a chunk's memo: this shape found every value it needs there
+
+    private static readonly object Checked = new();
 
     private ColumnarStats(List<(bool IsParse, string? Name)> steps, IReadOnlyList<string> groupBy, IReadOnlyList<string?> arguments, ParseNode? parse)
     {
@@ -34,6 +37,14 @@ internal sealed class ColumnarStats
 
         _groupBy = [.. groupBy.Select(name => RefOf(name, parse is not null))];
         _arguments = [.. arguments.Select(name => name is null ? (Ref?)null : RefOf(name, parse is not null))];
+
+        // What decides which values are needed: the steps in order (the parse by its keys), the by-fields and arguments.
+        _checkedKey = string.Join('\u0001',
+        [
+            "insights.columnar-checked",
+            .. steps.Select(st => st.IsParse ? $"parse\u0002{parse!.MatchedKey}\u0002{string.Join('\u0002', parse.Captures.Select(c => $"{c.Name}={c.Group}"))}" : $"present\u0002{st.Name}"),
+            "by", .. groupBy, "of", .. arguments.Select(a => a ?? "*"),
+        ]);
     }
 
     /// <summary>The plan as a columnar stats run, or null when its shape is not one this class handles.</summary>
@@ -120,18 +131,24 @@ internal sealed class ColumnarStats
         var arguments = _arguments.Select(r => r is { } a ? (Needed: true, Matched: Pick(a, true), Unmatched: Pick(a, false)) : default).ToArray();
         var count = memo.Count;
 
-        // First make sure every value some event needs is kept, so that nothing is added unless all of it can be.
-        for (var i = 0; i < count; i++)
+        // First make sure every value some event needs is kept, so that nothing is added unless all of it can be. Kept
+        // columns never change, so once this shape has passed over the chunk it passes again: that is noted in the memo.
+        if (memo.Get(_checkedKey) is null)
         {
-            if (Pass(steps, matchedColumn, i, check: true) is not { } parsed)
+            for (var i = 0; i < count; i++)
             {
-                continue;
+                if (Pass(steps, matchedColumn, i, check: true) is not { } parsed)
+                {
+                    continue;
+                }
+
+                if (parsed < 0 || !Known(groupBy, parsed == 1, i) || !Known(arguments, parsed == 1, i))
+                {
+                    return false;
+                }
             }
 
-            if (parsed < 0 || !Known(groupBy, parsed == 1, i) || !Known(arguments, parsed == 1, i))
-            {
-                return false;
-            }
+            memo.TryAdd(_checkedKey, Checked, 64);
         }
 
         var byValues = new Value[groupBy.Length];
