@@ -72,7 +72,7 @@ public sealed record LogQueryScanResult<TSink>(
 /// Query scans: all events of many groups into per-worker sinks. Sources (block chunks after time and Bloom pruning,
 /// and head slices of 64 Ki events) go into one list that the workers take from in turn, so two cores share any mix of
 /// groups; oldest first, or newest first (by the source's latest timestamp) when the query can stop early. Runs on
-/// the caller's thread plus <c>Workers − 1</c> pool threads; the store's lock is held only while taking the snapshot.
+/// the caller's thread plus <c>Workers − 1</c> threads of their own; the store's lock is held only while taking the snapshot.
 /// </summary>
 public sealed partial class LogStore
 {
