@@ -48,4 +48,33 @@ public sealed class LogSourceMemo
             return _items.TryAdd(key, value);
         }
     }
+
+    /// <summary>Puts <paramref name="value"/> in place of <paramref name="expected"/> under <paramref name="key"/> when
+    /// that is still what is kept there and the cache can spare <paramref name="extraBytes"/> more.</summary>
+    public bool TryReplace(string key, object expected, object value, long extraBytes)
+    {
+        lock (_lock)
+        {
+            if (_items is null || !_items.TryGetValue(key, out var current) || !ReferenceEquals(current, expected))
+            {
+                return false;
+            }
+        }
+
+        if (extraBytes > 0 && !_cache.Charge(_key, extraBytes))
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_items![key], expected))
+            {
+                return false; // Another scan replaced it meanwhile (its charge stands: the count errs high).
+            }
+
+            _items[key] = value;
+            return true;
+        }
+    }
 }

@@ -20,6 +20,7 @@ internal sealed class FieldMemo
     private readonly string?[] _names = new string?[MaxNames];
     private readonly FieldColumn?[] _columns = new FieldColumn?[MaxNames];
     private readonly bool[] _building = new bool[MaxNames];
+    private readonly FieldColumn?[] _replacing = new FieldColumn?[MaxNames]; // the partly kept column a copy extends
     private int _count;
     private int _buildingCount;
     private LogSourceMemo? _source;
@@ -46,7 +47,22 @@ internal sealed class FieldMemo
     /// <summary>Notes a value just discovered, when this scan is building the field's column here.</summary>
     public void Record(string name, int index, in Value value)
     {
-        if (_source is not null && Slot(name) is var slot and >= 0 && _building[slot])
+        if (_source is null || Slot(name) is not (var slot and >= 0))
+        {
+            return;
+        }
+
+        // A column kept for only some events (an earlier query stopped early or filtered) is extended on a copy, made
+        // when this scan first finds a value it lacks, and kept in its place at the end.
+        if (!_building[slot] && _columns[slot] is { } kept && kept.Known < kept.Count && _buildingCount < MaxColumns)
+        {
+            _replacing[slot] = kept;
+            _columns[slot] = kept.Copy();
+            _building[slot] = true;
+            _buildingCount++;
+        }
+
+        if (_building[slot])
         {
             _columns[slot]!.Set(index, value);
         }
@@ -59,7 +75,14 @@ internal sealed class FieldMemo
         {
             for (var i = 0; i < _count; i++)
             {
-                if (_building[i] && _columns[i]!.Known > 0)
+                if (_replacing[i] is { } old)
+                {
+                    if (_columns[i]!.Known > old.Known)
+                    {
+                        _source.TryReplace(KeyPrefix + _names[i], old, _columns[i]!, _columns[i]!.Bytes - old.Bytes);
+                    }
+                }
+                else if (_building[i] && _columns[i]!.Known > 0)
                 {
                     _source.TryAdd(KeyPrefix + _names[i], _columns[i]!, _columns[i]!.Bytes);
                 }
@@ -75,6 +98,7 @@ internal sealed class FieldMemo
         Array.Clear(_names, 0, _count);
         Array.Clear(_columns, 0, _count);
         Array.Clear(_building, 0, _count);
+        Array.Clear(_replacing, 0, _count);
         _count = 0;
         _buildingCount = 0;
     }
@@ -120,6 +144,23 @@ internal sealed class FieldMemo
 /// </summary>
 internal sealed class FieldColumn(int count)
 {
+    /// <summary>An independent copy, to extend while this one stays as it is for its readers.</summary>
+    public FieldColumn Copy()
+    {
+        var copy = new FieldColumn(_kinds.Length) { Known = Known, Bytes = Bytes };
+        _kinds.CopyTo(copy._kinds, 0);
+        _numbers.CopyTo(copy._numbers, 0);
+        _texts.CopyTo(copy._texts, 0);
+        _known.CopyTo(copy._known, 0);
+        copy._strings.AddRange(_strings);
+        foreach (var (text, id) in _stringIds)
+        {
+            copy._stringIds.Add(text, id);
+        }
+
+        return copy;
+    }
+
     private readonly byte[] _kinds = new byte[count];
     private readonly double[] _numbers = new double[count];
     private readonly int[] _texts = new int[count]; // 1 + index into _strings; 0: no text
