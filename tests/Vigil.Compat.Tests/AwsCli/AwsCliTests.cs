@@ -77,14 +77,8 @@ public sealed partial class AwsCliTests(CompatServer server, ITestOutputHelper o
         ShouldFailWithServiceError(client, run, "UnrecognizedClientException", "DescribeLogGroups");
     }
 
-    private async Task<ProcessResult> Aws(CompatClient client, TestIdentity identity, params string[] command)
-    {
-        var install = Clients.Get(client);
-        var run = await server.RunAsync(install.RequireProgram(),
-            ["--endpoint-url", server.Endpoint, "--output", "json", .. command], identity);
-        output.WriteLine($"{client}: {install.Version}\n{run}");
-        return run;
-    }
+    private Task<ProcessResult> Aws(CompatClient client, TestIdentity identity, params string[] command) =>
+        server.AwsCliAsync(client, output, identity, command);
 
     /// <summary>
     /// What a script around the CLI sees: the documented exit code for a service error (v1 255, v2 254), nothing on

@@ -188,13 +188,7 @@ public sealed partial class InsightsCompatTests(CompatServer server, ITestOutput
             row.EnumerateArray().FirstOrDefault(c => c.GetProperty("field").GetString() == f) is { ValueKind: JsonValueKind.Object } cell
                 ? cell.GetProperty("value").GetString()! : "-").ToArray())];
 
-    private async Task<ProcessResult> Aws(CompatClient client, params string[] command)
-    {
-        var install = Clients.Get(client);
-        var run = await server.RunAsync(install.RequireProgram(), ["--endpoint-url", server.Endpoint, "--output", "json", .. command], CompatServer.Alice);
-        output.WriteLine($"{client}: {install.Version}\n{run}");
-        return run;
-    }
+    private Task<ProcessResult> Aws(CompatClient client, params string[] command) => server.AwsCliAsync(client, output, CompatServer.Alice, command);
 
     private async Task<ScriptOutcome> Call(CompatClient client, string operation, object parameters)
     {

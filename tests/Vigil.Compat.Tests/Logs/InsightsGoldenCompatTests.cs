@@ -172,11 +172,5 @@ public sealed class InsightsGoldenCompatTests(CompatServer server, ITestOutputHe
             .Where(c => c.GetProperty("field").GetString() != "@ptr")
             .Select(c => $"{c.GetProperty("field").GetString()}={c.GetProperty("value").GetString()}")))];
 
-    private async Task<ProcessResult> Aws(CompatClient client, params string[] command)
-    {
-        var install = Clients.Get(client);
-        var run = await server.RunAsync(install.RequireProgram(), ["--endpoint-url", server.Endpoint, "--output", "json", .. command], CompatServer.Alice);
-        output.WriteLine($"{client}: {install.Version}\n{run}");
-        return run;
-    }
+    private Task<ProcessResult> Aws(CompatClient client, params string[] command) => server.AwsCliAsync(client, output, CompatServer.Alice, command);
 }

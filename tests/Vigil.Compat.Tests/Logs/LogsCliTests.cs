@@ -73,13 +73,7 @@ public sealed partial class LogsCliTests(CompatServer server, ITestOutputHelper 
         ShouldFail(client, await Aws(client, "logs", "put-retention-policy", "--log-group-name", group, "--retention-in-days", "2"), "InvalidParameterException", "PutRetentionPolicy");
     }
 
-    private async Task<ProcessResult> Aws(CompatClient client, params string[] command)
-    {
-        var install = Clients.Get(client);
-        var run = await server.RunAsync(install.RequireProgram(), ["--endpoint-url", server.Endpoint, "--output", "json", .. command], CompatServer.Alice);
-        output.WriteLine($"{client}: {install.Version}\n{run}");
-        return run;
-    }
+    private Task<ProcessResult> Aws(CompatClient client, params string[] command) => server.AwsCliAsync(client, output, CompatServer.Alice, command);
 
     private static void ShouldFail(CompatClient client, ProcessResult run, string code, string operation)
     {

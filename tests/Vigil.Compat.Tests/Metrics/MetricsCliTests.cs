@@ -67,13 +67,7 @@ public sealed partial class MetricsCliTests(CompatServer server, ITestOutputHelp
 
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    private async Task<ProcessResult> Aws(CompatClient client, params string[] command)
-    {
-        var install = Clients.Get(client);
-        var run = await server.RunAsync(install.RequireProgram(), ["--endpoint-url", server.Endpoint, "--output", "json", .. command], CompatServer.Alice);
-        output.WriteLine($"{client}: {install.Version}\n{run}");
-        return run;
-    }
+    private Task<ProcessResult> Aws(CompatClient client, params string[] command) => server.AwsCliAsync(client, output, CompatServer.Alice, command);
 
     [GeneratedRegex(@"An error occurred \((?<code>[^)]*)\) when calling the PutMetricData operation")]
     private static partial Regex ErrorLine();

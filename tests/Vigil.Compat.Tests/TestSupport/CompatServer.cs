@@ -109,6 +109,16 @@ public sealed class CompatServer : IAsyncLifetime
         ["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] = "true",
     };
 
+    /// <summary>Runs an AWS CLI command (JSON output) against this server as <paramref name="identity"/>; the CLI's
+    /// version and what it printed go to the test's <paramref name="output"/>.</summary>
+    public async Task<ProcessResult> AwsCliAsync(CompatClient client, ITestOutputHelper output, TestIdentity identity, params string[] command)
+    {
+        var install = Clients.Get(client);
+        var run = await RunAsync(install.RequireProgram(), ["--endpoint-url", Endpoint, "--output", "json", .. command], identity);
+        output.WriteLine($"{client}: {install.Version}\n{run}");
+        return run;
+    }
+
     /// <summary>Runs a client program as <paramref name="identity"/> and returns what it printed.</summary>
     public Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TestIdentity identity, string? workingDirectory = null) =>
         ClientProcess.RunAsync(program, arguments, ClientEnvironment(identity), workingDirectory ?? Root, ClientTimeout);

@@ -47,19 +47,19 @@ internal sealed class ColumnarStats
         ]);
     }
 
-    /// <summary>The plan as a columnar stats run, or null when its shape is not one this class handles.</summary>
-    public static ColumnarStats? TryCreate(QueryPlan plan)
+    /// <summary>A plan's nodes as a columnar stats run, or null when its shape is not one this class handles.</summary>
+    public static ColumnarStats? TryCreate(IReadOnlyList<PlanNode> nodes, int firstBlocking)
     {
-        if (plan.Nodes[plan.FirstBlocking] is not StatsNode stats)
+        if (nodes[firstBlocking] is not StatsNode stats)
         {
             return null;
         }
 
         var steps = new List<(bool IsParse, string? Name)>();
         ParseNode? parse = null;
-        for (var i = 0; i < plan.FirstBlocking; i++)
+        for (var i = 0; i < firstBlocking; i++)
         {
-            switch (plan.Nodes[i])
+            switch (nodes[i])
             {
                 case FilterNode { Condition: CallEvaluator { Function: "ispresent", Arguments: [FieldEvaluator field] } } when Plain(field.Name):
                     steps.Add((false, field.Name));

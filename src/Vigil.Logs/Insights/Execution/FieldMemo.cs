@@ -204,15 +204,9 @@ internal sealed class FieldColumn(int count)
 
     public bool TryGet(int index, out Value value)
     {
-        if ((uint)index < (uint)_kinds.Length && (_known[index >> 6] & (1UL << index)) != 0)
-        {
-            var text = _texts[index];
-            value = Value.FromParts((ValueKind)_kinds[index], text == 0 ? null : _strings[text - 1], _numbers[index]);
-            return true;
-        }
-
-        value = default;
-        return false;
+        var known = (uint)index < (uint)_kinds.Length && IsKnown(index);
+        value = known ? Get(index) : default;
+        return known;
     }
 
     public void Set(int index, in Value value)

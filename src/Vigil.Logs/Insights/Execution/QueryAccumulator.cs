@@ -34,7 +34,7 @@ public sealed class QueryAccumulator
         else if (first is StatsNode stats)
         {
             _stats = new StatsCollector(stats);
-            _columnar = ColumnarStats.TryCreate(plan);
+            _columnar = plan.Columnar;
         }
         else
         {

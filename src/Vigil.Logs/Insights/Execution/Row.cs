@@ -179,7 +179,7 @@ public sealed class Row
             case "@ptr": return Value.String(LogRecordPointer.Encode(_logGroup, _logStream, _timestamp, _seq));
         }
 
-        if (_index >= 0 && _memo is not null && _memo.TryGet(name, _index, out var kept))
+        if (TryRecall(name, out var kept))
         {
             return kept;
         }
@@ -195,11 +195,7 @@ public sealed class Row
             DiscoveredOther => _otherFields!.TryGetValue(name, out var value) ? value : Value.Null,
             _ => Value.Null,
         };
-        if (_index >= 0)
-        {
-            _memo?.Record(name, _index, found);
-        }
-
+        Remember(name, found);
         return found;
     }
 

@@ -11,4 +11,9 @@ internal sealed record QueryPlan(
     int? CollectorBound,
     IReadOnlyList<string> Columns,
     bool AppendPointer,
-    ScanHints Hints);
+    ScanHints Hints)
+{
+    /// <summary>The plan as a columnar stats run over kept columns, when its shape allows one: decided once per
+    /// query, not per accumulator (a scan makes one per worker and per partial-result handover).</summary>
+    public Execution.ColumnarStats? Columnar { get; } = Execution.ColumnarStats.TryCreate(Nodes, FirstBlocking);
+}
