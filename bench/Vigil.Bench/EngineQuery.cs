@@ -59,6 +59,8 @@ internal static class EngineQuery
                 double decode = 0, handle = 0, encode = 0;
                 var totals = new List<double>();
                 long bytes = 0;
+                int[] gcBefore = [];
+                long allocatedBefore = 0;
                 for (var run = 1 - warmup; run <= runs; run++)
                 {
                     var t0 = Stopwatch.GetTimestamp();
@@ -69,7 +71,12 @@ internal static class EngineQuery
                     using var response = new WireResponse();
                     AwsJsonCodec.V1_0.WriteOutput(operation, output, "bench", response);
                     var t3 = Stopwatch.GetTimestamp();
-                    bytes = response.Body.Length;
+                    bytes = response.Length;
+                    if (run == 0)
+                    {
+                        gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+                        allocatedBefore = GC.GetTotalAllocatedBytes();
+                    }
                     if (run > 0)
                     {
                         decode += Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds / runs;
@@ -79,8 +86,11 @@ internal static class EngineQuery
                     }
                 }
                 var median = totals.Order().ElementAt(totals.Count / 2);
+                // Collections and allocation per call: garbage (and the pauses it brings) is part of a query's cost.
+                var gcs = string.Join('/', Enumerable.Range(0, 3).Select(g => ((GC.CollectionCount(g) - gcBefore[g]) / (double)runs).ToString("F2", CultureInfo.InvariantCulture)));
+                var allocated = (GC.GetTotalAllocatedBytes() - allocatedBefore) / runs;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {series} series, {period} s: median {median:F2} ms (min {totals.Min():F2}); mean decode {decode:F2} ms, handler {handle:F2} ms, encode {encode:F2} ms; response {bytes / 1024.0:F0} KiB"));
+                    $"  {series} series, {period} s: median {median:F2} ms (min {totals.Min():F2}); mean decode {decode:F2} ms, handler {handle:F2} ms, encode {encode:F2} ms; response {bytes / 1024.0:F0} KiB; per call {allocated / 1024.0:F0} KiB allocated, gen0/1/2 collections {gcs}"));
                 cases.Add(new Dictionary<string, object>(StringComparer.Ordinal)
                 {
                     ["series"] = series,

@@ -30,6 +30,9 @@ internal static class RankedStatistics
 
     internal static double FloorRank(double x) => Math.Floor(x + Snap * Math.Max(1, Math.Abs(x)));
 
+    /// <summary>The cumulative weight that reaches nearest rank ceil(q·N), less the snap tolerance.</summary>
+    internal static double RankTarget(double total, double q) => q * total - Snap * Math.Max(1, total);
+
     /// <summary>
     /// Index of the entry holding nearest rank ceil(q·N), q in [0, 1]: the first entry whose cumulative weight
     /// reaches q·N. With whole weights cumulative sums are integers, so that is the same as reaching ceil(q·N); with
@@ -37,7 +40,7 @@ internal static class RankedStatistics
     /// </summary>
     internal static int RankIndex(ReadOnlySpan<double> weights, double total, double q)
     {
-        var target = q * total - Snap * Math.Max(1, total);
+        var target = RankTarget(total, q);
         var cumulative = 0.0;
         for (var i = 0; i < weights.Length; i++)
         {

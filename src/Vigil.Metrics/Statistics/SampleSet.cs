@@ -21,6 +21,7 @@ public sealed class SampleSet
     private int _length;
     private bool _sorted = true;
     private bool _inexpressible;
+    private bool _wholeWeights = true;
     private double _count;
     private double _sum;
     private double _min = double.PositiveInfinity;
@@ -98,6 +99,7 @@ public sealed class SampleSet
         _length = 0;
         _sorted = true;
         _inexpressible = false;
+        _wholeWeights = true;
         _count = 0;
         _sum = 0;
         _min = double.PositiveInfinity;
@@ -132,6 +134,20 @@ public sealed class SampleSet
         if (_inexpressible || _min < 0)
         {
             return double.NaN;
+        }
+        if (spec.Kind == StatisticKind.Percentile && _wholeWeights)
+        {
+            // With whole weights every entry holds at least one rank, so a rank above N - 1 is the maximum's and a
+            // rank of 1 or less the minimum's (p99 of fewer than 100 samples, p1, p0): no sort needed.
+            var target = RankedStatistics.RankTarget(_count, spec.Upper / 100);
+            if (target > _count - 1)
+            {
+                return _max;
+            }
+            if (target <= 1)
+            {
+                return _min;
+            }
         }
         EnsureSorted();
         return RankedStatistics.Compute(spec, _values.AsSpan(0, _length), _weights.AsSpan(0, _length), _count);
@@ -174,6 +190,7 @@ public sealed class SampleSet
         }
         _values[_length] = value;
         _weights[_length] = weight;
+        _wholeWeights &= weight >= 1 && weight == Math.Floor(weight) && weight < 9007199254740992d;
         _length++;
     }
 

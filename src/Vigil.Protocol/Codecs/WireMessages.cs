@@ -36,6 +36,7 @@ public sealed class WireResponse : IBufferWriter<byte>, IDisposable
     private byte[]? _current;
     private int _used;
     private long _fullBytes;
+    private int _nextSegment = FirstSegment;
 
     public int Status { get; set; } = 200;
     public string ContentType { get; set; } = "application/json";
@@ -109,8 +110,60 @@ public sealed class WireResponse : IBufferWriter<byte>, IDisposable
         }
     }
 
+    /// <summary>
+    /// Moves <paramref name="other"/>'s body to the end of this one without copying it: its segments become ours and
+    /// it is left empty. What this body had of its current segment stays as it is; writing goes on in a new one.
+    /// </summary>
+    public void Append(WireResponse other)
+    {
+        if (ReferenceEquals(other, this))
+        {
+            throw new ArgumentException("A body cannot be appended to itself.", nameof(other));
+        }
+        Retire();
+        other.Retire();
+        foreach (var segment in other._full)
+        {
+            _full.Add(segment);
+            _fullBytes += segment.Length;
+        }
+        other._full.Clear();
+        other._fullBytes = 0;
+    }
+
+    /// <summary>Copies the body into <paramref name="destination"/>.</summary>
+    public void CopyTo(IBufferWriter<byte> destination)
+    {
+        foreach (var (array, length) in _full)
+        {
+            destination.Write(array.AsSpan(0, length));
+        }
+        destination.Write(_current.AsSpan(0, _used));
+    }
+
     /// <summary>Returns the body's segments to the pool; the response is empty afterwards.</summary>
     public void Dispose() => ReturnSegments();
+
+    /// <summary>Ends the current segment: kept in the body if anything was written to it, else returned.</summary>
+    private void Retire()
+    {
+        if (_current is null)
+        {
+            return;
+        }
+        _nextSegment = Math.Min(LargestSegment, _current.Length * 2);
+        if (_used > 0)
+        {
+            _full.Add((_current, _used));
+            _fullBytes += _used;
+        }
+        else
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(_current);
+        }
+        _current = null;
+        _used = 0;
+    }
 
     private void Reserve(int sizeHint)
     {
@@ -119,22 +172,8 @@ public sealed class WireResponse : IBufferWriter<byte>, IDisposable
         {
             return;
         }
-        var size = FirstSegment;
-        if (_current is not null)
-        {
-            if (_used > 0)
-            {
-                _full.Add((_current, _used));
-                _fullBytes += _used;
-            }
-            else
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(_current);
-            }
-            size = Math.Min(LargestSegment, _current.Length * 2);
-        }
-        _current = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(size, need));
-        _used = 0;
+        Retire();
+        _current = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(_nextSegment, need));
     }
 
     private void ReturnSegments()

@@ -267,6 +267,32 @@ public sealed class SampleSetTests
         }
     }
 
+    [Fact]
+    public void Percentiles_at_the_edges_of_every_set_size_match_the_reference()
+    {
+        // Ranks above N - 1 and at most 1 are answered from the minimum and maximum without sorting; the rest sort.
+        var random = new Random(7);
+        var set = new SampleSet();
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        for (var size = 1; size <= 150; size++)
+        {
+            set.Clear();
+            var expanded = new List<double>();
+            while (expanded.Count < size)
+            {
+                var value = Math.Round(random.NextDouble() * 100, 1);
+                var count = Math.Min(random.Next(0, 5) == 0 ? random.Next(2, 4) : 1, size - expanded.Count);
+                set.Add(value, count);
+                expanded.AddRange(Enumerable.Repeat(value, count));
+            }
+            var sorted = expanded.Order().ToArray();
+            foreach (var p in new[] { 0, 0.5, 1, 1.5, 2, 50, 97.5, 98.9, 99, 99.2, 99.5, 99.9, 100 })
+            {
+                set.Compute(StatisticSpec.Parse(string.Create(inv, $"p{p}"))).ShouldBe(RefPercentile(sorted, p), $"p{p} of {size}");
+            }
+        }
+    }
+
     private static void ShouldMatch(double actual, double expected)
     {
         if (double.IsNaN(expected))

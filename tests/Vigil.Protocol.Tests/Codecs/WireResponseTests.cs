@@ -52,4 +52,43 @@ public class WireResponseTests
         var room = response.GetMemory().Length;
         Should.Throw<ArgumentOutOfRangeException>(() => response.Advance(room + 1));
     }
+
+    [Fact]
+    public void Appended_bodies_move_over_whole_and_in_order_and_writing_goes_on_after_them()
+    {
+        Gen<int[]> sizes = Gen.Choose(0, 200_000).ArrayOf();
+        Prop.ForAll(sizes.ToArbitrary(), sizes.ToArbitrary(), (first, second) =>
+        {
+            using var response = new WireResponse();
+            using var part = new WireResponse();
+            var expected = new MemoryStream();
+            var next = (byte)0;
+            void Fill(WireResponse target, int[] writes)
+            {
+                foreach (var size in writes)
+                {
+                    var span = target.GetSpan(size);
+                    for (var i = 0; i < size; i++)
+                    {
+                        span[i] = next++;
+                    }
+                    expected.Write(span[..size]);
+                    target.Advance(size);
+                }
+            }
+            Fill(response, first);
+            Fill(part, second);
+            response.Append(part);
+            part.Length.ShouldBe(0);
+            part.Body.Length.ShouldBe(0);
+            Fill(response, [3, 70_000]);
+            response.Length.ShouldBe(expected.Length);
+            response.Body.Span.SequenceEqual(expected.ToArray()).ShouldBeTrue();
+            var copy = new System.Buffers.ArrayBufferWriter<byte>();
+            response.CopyTo(copy);
+            copy.WrittenSpan.SequenceEqual(expected.ToArray()).ShouldBeTrue();
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(60).WithQuietOnSuccess(true));
+        using var self = new WireResponse();
+        Should.Throw<ArgumentException>(() => self.Append(self));
+    }
 }
