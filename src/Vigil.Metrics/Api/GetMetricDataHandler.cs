@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Vigil.Metrics.MetricMath;
@@ -304,17 +305,33 @@ internal sealed partial class GetMetricDataHandler(MetricReader reader)
         var more = false;
         // Series are ascending in time; CloudWatch's default ScanBy is TimestampDescending.
         var descending = input.ScanBy != "TimestampAscending";
+        // The statistics of one metric share their period starts: results over the same slice of the same array
+        // share one (read-only) timestamp list instead of each converting and holding a copy.
+        (long[] Source, int From, int Take, List<DateTimeOffset> List)? shared = null;
         foreach (var (id, label, ts, values) in results)
         {
             var from = (int)System.Math.Clamp(skip - position, 0, ts.Length);
             var take = (int)System.Math.Min(ts.Length - from, budget);
-            var result = new MetricDataResult { Id = id, Label = label, Timestamps = new(take), Values = new(take), StatusCode = "Complete" };
-            for (var i = from; i < from + take; i++)
+            if (shared is not { } last || last.Source != ts || last.From != from || last.Take != take)
             {
-                var at = descending ? ts.Length - 1 - i : i;
-                result.Timestamps!.Add(DateTimeOffset.FromUnixTimeSeconds(ts[at]));
-                result.Values!.Add(values[at]);
+                var list = new List<DateTimeOffset>(take);
+                CollectionsMarshal.SetCount(list, take);
+                var times = CollectionsMarshal.AsSpan(list);
+                for (var i = 0; i < take; i++)
+                {
+                    times[i] = DateTimeOffset.FromUnixTimeSeconds(ts[descending ? ts.Length - 1 - from - i : from + i]);
+                }
+                shared = (ts, from, take, list);
             }
+            var valueList = new List<double>(take);
+            CollectionsMarshal.SetCount(valueList, take);
+            var slice = values.AsSpan(descending ? ts.Length - from - take : from, take);
+            slice.CopyTo(CollectionsMarshal.AsSpan(valueList));
+            if (descending)
+            {
+                CollectionsMarshal.AsSpan(valueList).Reverse();
+            }
+            var result = new MetricDataResult { Id = id, Label = label, Timestamps = shared.Value.List, Values = valueList, StatusCode = "Complete" };
             budget -= take;
             position += ts.Length;
             if (from + take < ts.Length)
