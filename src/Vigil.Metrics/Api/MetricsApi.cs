@@ -26,7 +26,7 @@ public static class MetricsApi
         var data = new GetMetricDataHandler(reader);
         // A 500-query answer is megabytes of numbers: its results are encoded on all cores (JSON protocols).
         var results = CloudWatchModel.Service.Operations["GetMetricData"].Output!.Members.Single(m => m.Name == "MetricDataResults");
-        JsonShapeWriter.EncodeInParallel(results.Shape);
+        JsonShapeWriter.EncodeInParallel(results.Shape, static r => ((MetricDataResult)r).Values?.Count ?? 0);
         handlers.Register<GetMetricDataInput, GetMetricDataOutput>(CloudWatchModel.Service, "GetMetricData", data.HandleAsync);
     }
 }

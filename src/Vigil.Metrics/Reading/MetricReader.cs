@@ -190,13 +190,16 @@ public sealed class MetricReader(MetricStore store)
             var periodStart = window.PeriodStart(next);
             var periodEnd = periodStart + window.Period;
             set.Clear();
-            for (; i < ts.Length && ts[i] < periodEnd; i++)
+            while (i < ts.Length && ts[i] < window.Start)
             {
-                if (ts[i] >= window.Start)
-                {
-                    set.Add(values[i], counts.IsEmpty ? 1 : counts[i]);
-                }
+                i++;
             }
+            var first = i;
+            while (i < ts.Length && ts[i] < periodEnd)
+            {
+                i++;
+            }
+            set.AddRange(values[first..i], counts.IsEmpty ? default : counts[first..i]);
             for (; j < sets.Count && sets[j].Timestamp < periodEnd; j++)
             {
                 if (sets[j].Timestamp >= window.Start)

@@ -75,6 +75,58 @@ public sealed class SampleSet
         _max = Math.Max(_max, value);
     }
 
+    /// <summary>
+    /// Adds each of <paramref name="values"/> as <paramref name="counts"/>' matching count, or as one sample when
+    /// <paramref name="counts"/> is empty (a period's raw samples in one call: the unit-count loop is tight).
+    /// </summary>
+    public void AddRange(ReadOnlySpan<double> values, ReadOnlySpan<double> counts)
+    {
+        if (!counts.IsEmpty)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                Add(values[i], counts[i]);
+            }
+            return;
+        }
+        if (values.IsEmpty)
+        {
+            return;
+        }
+        var need = _length + values.Length;
+        if (need > _values.Length)
+        {
+            var size = Math.Max(need, _values.Length * 2);
+            Array.Resize(ref _values, size);
+            Array.Resize(ref _weights, size);
+        }
+        double sum = 0, min = _min, max = _max;
+        var previous = _length > 0 ? _values[_length - 1] : double.NegativeInfinity;
+        var sorted = _sorted;
+        var into = _values.AsSpan(_length, values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            if (!double.IsFinite(v))
+            {
+                throw new ArgumentOutOfRangeException(nameof(values), v, "Metric values must be finite.");
+            }
+            sorted &= v >= previous;
+            previous = v;
+            into[i] = v;
+            sum += v;
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+        _weights.AsSpan(_length, values.Length).Fill(1);
+        _length = need;
+        _sorted = sorted;
+        _count += values.Length;
+        _sum += sum;
+        _min = min;
+        _max = max;
+    }
+
     /// <summary>Adds a statistic set (StatisticValues).</summary>
     public void AddStatisticSet(double sampleCount, double sum, double min, double max)
     {

@@ -293,6 +293,40 @@ public sealed class SampleSetTests
         }
     }
 
+    [Fact]
+    public void Adding_a_range_is_adding_each_value()
+    {
+        var random = new Random(11);
+        var one = new SampleSet(4);
+        var each = new SampleSet(4);
+        string[] statistics = ["SampleCount", "Sum", "Average", "Minimum", "Maximum", "p50", "p90", "tm80", "IQM", "TC(10:60)"];
+        for (var trial = 0; trial < 200; trial++)
+        {
+            one.Clear();
+            each.Clear();
+            for (var part = random.Next(1, 4); part > 0; part--)
+            {
+                var values = Enumerable.Range(0, random.Next(0, 40)).Select(_ => Math.Round(random.NextDouble() * 100, 1)).ToArray();
+                if (random.Next(3) == 0)
+                {
+                    Array.Sort(values);
+                }
+                var counts = random.Next(3) == 0 ? values.Select(_ => (double)random.Next(0, 3)).ToArray() : [];
+                one.AddRange(values, counts);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    each.Add(values[i], counts.Length == 0 ? 1 : counts[i]);
+                }
+            }
+            foreach (var statistic in statistics)
+            {
+                var spec = StatisticSpec.Parse(statistic);
+                ShouldMatch(one.Compute(spec), each.Compute(spec));
+            }
+        }
+        Should.Throw<ArgumentOutOfRangeException>(() => one.AddRange([1, double.NaN], default));
+    }
+
     private static void ShouldMatch(double actual, double expected)
     {
         if (double.IsNaN(expected))

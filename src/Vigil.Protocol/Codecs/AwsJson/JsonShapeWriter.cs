@@ -11,22 +11,42 @@ public static class JsonShapeWriter
 {
     private static readonly JsonWriterOptions BodyOptions = new() { SkipValidation = true };
 
-    // Lists whose elements are encoded on all cores (registered by the operations that return big ones).
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Shape, bool> s_parallelLists = new();
-    private const int ParallelMinimum = 8;
+    // Lists whose elements are encoded on all cores (registered by the operations that return big ones), with the
+    // work each element stands for (numbers to format); lists below ParallelMinimumWork are written in place.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Shape, Func<object, int>> s_parallelLists = new();
+    private const int ParallelMinimumWork = 4096;
 
     /// <summary>
-    /// Encodes the elements of lists of <paramref name="listShape"/> in parallel, each into its own buffer, then
-    /// copies them out in order: for answers of megabytes (GetMetricData's MetricDataResults), where formatting
-    /// numbers is most of the time.
+    /// Encodes the elements of lists of <paramref name="listShape"/> in parallel, in runs on all cores, when their
+    /// <paramref name="work"/> (roughly, numbers to format) adds up to a few thousand: for answers of megabytes
+    /// (GetMetricData's MetricDataResults), where formatting numbers is most of the time.
     /// </summary>
-    public static void EncodeInParallel(Shape listShape)
+    public static void EncodeInParallel(Shape listShape, Func<object, int> work)
     {
+        ArgumentNullException.ThrowIfNull(work);
         if (listShape.Type != ShapeType.List)
         {
             throw new ArgumentException($"{listShape.Name} is not a list shape.", nameof(listShape));
         }
-        s_parallelLists[listShape] = true;
+        s_parallelLists[listShape] = work;
+    }
+
+    private static bool WorthParallel(IList items, Func<object, int> work)
+    {
+        if (items.Count < 2)
+        {
+            return false;
+        }
+        long total = 0;
+        foreach (var item in items)
+        {
+            total += item is null ? 0 : work(item);
+            if (total >= ParallelMinimumWork)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>A whole response body: the output record, or {} for an operation without output.</summary>
@@ -86,7 +106,7 @@ public static class JsonShapeWriter
                     break;
                 }
                 writer.WriteStartArray();
-                if (value is IList { Count: >= ParallelMinimum } big && output is not null && s_parallelLists.ContainsKey(shape))
+                if (value is IList big && output is not null && s_parallelLists.TryGetValue(shape, out var work) && WorthParallel(big, work))
                 {
                     WriteInParallel(writer, output, big, shape.Element!);
                 }
