@@ -36,7 +36,7 @@ public class JsonParallelListTests
         }
         var sequential = Encode(output);
         var sequentialSmall = Encode(small);
-        JsonShapeWriter.EncodeInParallel(operation.Output!.Members.Single(m => m.Name == "MetricDataResults").Shape, r => ((MetricDataResult)r).Values!.Count);
+        JsonShapeWriter.EncodeInParallel(operation.Output!.Members.Single(m => m.Name == "MetricDataResults").Shape, r => ((MetricDataResult)r).Values!.Count * 10);
         Encode(output).ShouldBe(sequential);
         Encode(small).ShouldBe(sequentialSmall);
         sequential.ShouldStartWith("{\"MetricDataResults\":[{\"Id\":\"q0\",");
