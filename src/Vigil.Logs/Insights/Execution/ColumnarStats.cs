@@ -156,6 +156,8 @@ internal sealed class ColumnarStats
 
         // One by-field (the common case): its group per distinct string of the column, found once per chunk.
         var single = groupBy.Length == 1 ? new Dictionary<FieldColumn, Aggregator[]?[]>(ReferenceEqualityComparer.Instance) : null;
+        FieldColumn? lastBy = null;
+        Aggregator[]?[]? lastGroups = null;
         for (var i = 0; i < count; i++)
         {
             if (Pass(steps, matchedColumn, i, check: false) is not { } parsed)
@@ -174,13 +176,17 @@ internal sealed class ColumnarStats
             Aggregator[] states;
             if (single is not null && (matchedParse ? groupBy[0].Matched : groupBy[0].Unmatched) is { } by && by.StringId(i) is var id and >= 0)
             {
-                if (!single.TryGetValue(by, out var byId))
+                if (!ReferenceEquals(by, lastBy))
                 {
-                    single[by] = byId = new Aggregator[]?[by.DistinctStrings + 1];
+                    if (!single.TryGetValue(by, out lastGroups))
+                    {
+                        single[by] = lastGroups = new Aggregator[]?[by.DistinctStrings + 1];
+                    }
+
+                    lastBy = by;
                 }
 
-                byValues[0] = by.Get(i);
-                states = byId[id] ??= stats.StatesFor(byValues);
+                states = lastGroups![id] ?? (lastGroups[id] = GroupOf(stats, byValues, by, i));
             }
             else
             {
@@ -199,6 +205,12 @@ internal sealed class ColumnarStats
         }
 
         return true;
+    }
+
+    private static Aggregator[] GroupOf(StatsCollector stats, Value[] byValues, FieldColumn by, int i)
+    {
+        byValues[0] = by.Get(i);
+        return stats.StatesFor(byValues);
     }
 
     /// <summary>Runs the filters and the parse for event <paramref name="i"/>: null when a filter drops it, else 1

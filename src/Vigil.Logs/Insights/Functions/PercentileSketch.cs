@@ -16,8 +16,8 @@ internal sealed class PercentileSketch
     private static readonly double LogGamma = Math.Log(Gamma);
 
     private List<double>? _exact = [];
-    private Dictionary<int, long>? _positive;
-    private Dictionary<int, long>? _negative;
+    private BucketCounts? _positive;
+    private BucketCounts? _negative;
     private long _zeros;
     private long _count;
 
@@ -57,15 +57,8 @@ internal sealed class PercentileSketch
 
         _count += other._count;
         _zeros += other._zeros;
-        foreach (var (index, count) in other._positive!)
-        {
-            _positive![index] = _positive.GetValueOrDefault(index) + count;
-        }
-
-        foreach (var (index, count) in other._negative!)
-        {
-            _negative![index] = _negative.GetValueOrDefault(index) + count;
-        }
+        _positive!.Merge(other._positive!);
+        _negative!.Merge(other._negative!);
     }
 
     /// <summary>The value at nearest rank ⌈q·n⌉ (the smallest value for q = 0), or null with no values.</summary>
@@ -85,7 +78,8 @@ internal sealed class PercentileSketch
         }
 
         long seen = 0;
-        foreach (var index in _negative!.Keys.OrderDescending())
+        // Negative buckets from the largest magnitude (the smallest values) down.
+        for (var index = _negative!.Highest; index >= _negative.Lowest; index--)
         {
             seen += _negative[index];
             if (seen >= rank)
@@ -100,7 +94,7 @@ internal sealed class PercentileSketch
             return 0;
         }
 
-        foreach (var index in _positive!.Keys.Order())
+        for (var index = _positive!.Lowest; index <= _positive.Highest; index++)
         {
             seen += _positive[index];
             if (seen >= rank)
@@ -109,13 +103,13 @@ internal sealed class PercentileSketch
             }
         }
 
-        return Midpoint(_positive.Keys.Max());
+        return Midpoint(_positive.HighestOccupied);
     }
 
     private void ToSketch()
     {
-        _positive = [];
-        _negative = [];
+        _positive = new BucketCounts();
+        _negative = new BucketCounts();
         foreach (var value in _exact!)
         {
             AddToBuckets(value, 1);
@@ -132,10 +126,90 @@ internal sealed class PercentileSketch
             return;
         }
 
-        var store = value > 0 ? _positive! : _negative!;
         var index = (int)Math.Ceiling(Math.Log(Math.Abs(value)) / LogGamma);
-        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(store, index, out _) += count; // one lookup
+        if (value > 0)
+        {
+            _positive!.Add(index, count);
+        }
+        else
+        {
+            _negative!.Add(index, count);
+        }
     }
 
     private static double Midpoint(int index) => 2 * Math.Pow(Gamma, index) / (Gamma + 1);
+
+    /// <summary>
+    /// Counts by bucket index in one array over the indexes seen so far (grown at either end): values of one field
+    /// span a few hundred buckets, so a lookup is an offset, not a hash.
+    /// </summary>
+    private sealed class BucketCounts
+    {
+        private long[] _counts = [];
+        private int _offset;
+
+        /// <summary>The lowest index that may hold a count (Lowest > Highest while empty).</summary>
+        public int Lowest => _offset;
+
+        public int Highest => _offset + _counts.Length - 1;
+
+        public int HighestOccupied
+        {
+            get
+            {
+                var i = _counts.Length - 1;
+                while (i > 0 && _counts[i] == 0)
+                {
+                    i--;
+                }
+
+                return _offset + i;
+            }
+        }
+
+        public long this[int index] => index >= _offset && index - _offset < _counts.Length ? _counts[index - _offset] : 0;
+
+        public void Add(int index, long count)
+        {
+            var at = index - _offset;
+            if ((uint)at >= (uint)_counts.Length)
+            {
+                at = Grow(index);
+            }
+
+            _counts[at] += count;
+        }
+
+        public void Merge(BucketCounts other)
+        {
+            for (var i = 0; i < other._counts.Length; i++)
+            {
+                if (other._counts[i] != 0)
+                {
+                    Add(other._offset + i, other._counts[i]);
+                }
+            }
+        }
+
+        private int Grow(int index)
+        {
+            if (_counts.Length == 0)
+            {
+                _counts = new long[64];
+                _offset = index - 32;
+                return index - _offset;
+            }
+
+            var low = Math.Min(index, _offset);
+            var high = Math.Max(index, Highest);
+            // Room to spare on the side that grew, so a drifting range does not copy on every new bucket.
+            var size = Math.Max(high - low + 1, _counts.Length * 2);
+            var newOffset = index < _offset ? high - size + 1 : low;
+            var grown = new long[size];
+            Array.Copy(_counts, 0, grown, _offset - newOffset, _counts.Length);
+            _counts = grown;
+            _offset = newOffset;
+            return index - _offset;
+        }
+    }
 }
