@@ -9,11 +9,20 @@ internal abstract class JsonCondition
 
     /// <summary>How many <c>*</c> selector steps the subtree holds (AWS allows three per pattern).</summary>
     public abstract int WildcardCount { get; }
+
+    /// <summary>
+    /// Text every matching message contains as it is written, provided the message has no backslash (so no JSON
+    /// escape can spell a character another way): the literal pieces of the <c>=</c> text comparisons that must hold.
+    /// </summary>
+    public virtual IEnumerable<string> RequiredWithoutEscapes => [];
 }
 
 internal sealed class JsonAnd(JsonCondition[] parts) : JsonCondition
 {
     public override int WildcardCount => parts.Sum(p => p.WildcardCount);
+
+    // Every part must hold, so every part's text must be there.
+    public override IEnumerable<string> RequiredWithoutEscapes => parts.SelectMany(p => p.RequiredWithoutEscapes);
 
     public override bool Evaluate(JsonElement root)
     {
@@ -50,6 +59,10 @@ internal sealed class JsonOr(JsonCondition[] parts) : JsonCondition
 internal sealed class JsonComparison(JsonSelector selector, int wildcards, ValueTest test) : JsonCondition
 {
     public override int WildcardCount => wildcards;
+
+    // A string value equal to the text is written as that text when unescaped; a number or boolean compared as text
+    // is written as its own text.
+    public override IEnumerable<string> RequiredWithoutEscapes => test.RequiredInValue();
 
     public override bool Evaluate(JsonElement root) => selector.Any(root, new ScalarTest(test));
 

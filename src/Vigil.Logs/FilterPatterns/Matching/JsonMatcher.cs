@@ -6,6 +6,11 @@ namespace Vigil.Logs.FilterPatterns.Matching;
 /// else, including a line that merely starts with <c>{</c>, matches nothing.</summary>
 internal sealed class JsonMatcher(JsonCondition condition) : MessageMatcher
 {
+    // Checked before parsing a message without backslashes: most lines miss a pattern's literal, and finding that out
+    // costs a substring search instead of a JSON parse.
+    private readonly string[] _required = [.. condition.RequiredWithoutEscapes.Where(t => t.Length > 0).Distinct(StringComparer.Ordinal)
+        .OrderByDescending(t => t.Length)];
+
     // Deeper than the default 64: a log line nested that deep is unusual but legal, and still bounded.
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 256 };
 
@@ -19,6 +24,16 @@ internal sealed class JsonMatcher(JsonCondition condition) : MessageMatcher
         if (trimmed.IsEmpty || trimmed[0] != '{')
         {
             return false; // cheap reject for the plain-text lines a JSON pattern sees most of
+        }
+        if (_required.Length > 0 && !trimmed.Contains('\\'))
+        {
+            foreach (var text in _required)
+            {
+                if (!trimmed.Contains(text, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
         }
         try
         {
