@@ -9,8 +9,8 @@ namespace Vigil.Logs.Api.Insights;
 /// <summary>
 /// StartQuery, GetQueryResults, StopQuery and DescribeQueries over the <see cref="QueryRegistry"/>. StartQuery takes
 /// its window in epoch seconds, both ends inclusive: events from <c>startTime × 1000</c> to <c>endTime × 1000 + 999</c>
-/// ms (the whole last second). GetQueryResults returns rows only once the query is Complete (AWS may show partial
-/// rows while Running; ours shows running statistics), in pages of <c>maxItems</c> when asked.
+/// ms (the whole last second). GetQueryResults returns the rows so far while the query is Running (partial results,
+/// refreshed as the scan goes, as AWS shows them) and the final rows once Complete, in pages of <c>maxItems</c> when asked.
 /// </summary>
 internal sealed class InsightsQueriesHandler(QueryRegistry registry)
 {
