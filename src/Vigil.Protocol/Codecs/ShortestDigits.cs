@@ -9,7 +9,7 @@ namespace Vigil.Protocol.Codecs;
 /// the BCL's shortest round-trip formatting gives, without its big-number digit generation; sums and averages of
 /// metric values (which are rarely short decimals) are most of what it formats.
 /// </summary>
-public static class ShortestDigits
+internal static class ShortestDigits
 {
     private const int MantissaBits = 52;
     private const int ExponentBias = 1023;
