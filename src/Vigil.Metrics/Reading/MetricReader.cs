@@ -190,10 +190,7 @@ public sealed class MetricReader(MetricStore store)
             var periodStart = window.PeriodStart(next);
             var periodEnd = periodStart + window.Period;
             set.Clear();
-            while (i < ts.Length && ts[i] < window.Start)
-            {
-                i++;
-            }
+            // ts[i] ≥ next ≥ window.Start here (earlier points were skipped above).
             var first = i;
             while (i < ts.Length && ts[i] < periodEnd)
             {

@@ -1,9 +1,10 @@
 namespace Vigil.Protocol.Codecs;
 
 /// <summary>
-/// Fast shortest round-trip text for doubles that are short decimals — what metrics almost always are (37.5, 0.25,
-/// 1024) — without .NET's general shortest-digits search, which costs ~10× more per value. The text equals what
-/// <c>double.ToString("R")</c> writes for those values; anything else takes the BCL's formatter.
+/// Shortest round-trip text for doubles without .NET's general shortest-digits search. Short decimals — what metrics
+/// almost always are (37.5, 0.25, 1024) — take a fixed-point test; the rest get their digits from Ryū
+/// (<see cref="ShortestDigits"/>). The text is what <c>double.ToString("R")</c> writes, except where that does not
+/// read back as the same double (ours does); NaN, the infinities and ±0 take the BCL's words.
 /// </summary>
 public static class DecimalText
 {
@@ -197,18 +198,15 @@ public static class DecimalText
 
     private static int Write(long mantissa, int fractionDigits, Span<byte> destination)
     {
+        if (fractionDigits == 0)
+        {
+            return WriteInteger(mantissa, destination);
+        }
         var at = 0;
         if (mantissa < 0)
         {
             destination[at++] = (byte)'-';
         }
-        var magnitude = (ulong)Math.Abs(mantissa);
-        if (fractionDigits == 0)
-        {
-            var n = CountDigits(magnitude);
-            WriteDigits(magnitude, destination.Slice(at, n));
-            return at + n;
-        }
-        return at + WriteFixed(magnitude, fractionDigits, destination[at..]);
+        return at + WriteFixed((ulong)Math.Abs(mantissa), fractionDigits, destination[at..]);
     }
 }

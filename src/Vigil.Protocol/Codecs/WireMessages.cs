@@ -54,15 +54,9 @@ public sealed class WireResponse : IBufferWriter<byte>, IDisposable
             {
                 return _current is null ? ReadOnlyMemory<byte>.Empty : _current.AsMemory(0, _used);
             }
-            var all = new byte[Length];
-            var at = 0;
-            foreach (var (array, length) in _full)
-            {
-                array.AsSpan(0, length).CopyTo(all.AsSpan(at));
-                at += length;
-            }
-            _current.AsSpan(0, _used).CopyTo(all.AsSpan(at));
-            return all;
+            var all = new ArrayBufferWriter<byte>((int)Length);
+            CopyTo(all);
+            return all.WrittenMemory;
         }
     }
 

@@ -277,51 +277,46 @@ public static class JsonShapeWriter
 
     /// <summary>
     /// A JSON array of numbers. Into <paramref name="output"/> directly when known (the writer writes the brackets
-    /// around them, after a flush), else formatted into one pooled buffer and written as a single raw value.
+    /// around them, after a flush), else into a pooled buffer written as a single raw value.
     /// </summary>
     private static void WriteNumbers<T, TText>(Utf8JsonWriter writer, IBufferWriter<byte>? output, ReadOnlySpan<T> values)
         where TText : struct, INumberText<T>
     {
-        const int Batch = 256;
-        const int Room = DecimalText.MaxLength + 1;
         if (output is not null)
         {
             writer.WriteStartArray();
             writer.Flush();
-            for (var start = 0; start < values.Length; start += Batch)
-            {
-                var batch = values.Slice(start, Math.Min(Batch, values.Length - start));
-                var span = output.GetSpan(batch.Length * Room);
-                var at = 0;
-                foreach (var v in batch)
-                {
-                    if (start > 0 || at > 0)
-                    {
-                        span[at++] = (byte)',';
-                    }
-                    at += TText.Format(v, span[at..]);
-                }
-                output.Advance(at);
-            }
+            FormatNumbers<T, TText>(output, values);
             writer.WriteEndArray();
             return;
         }
-        var buffer = ArrayPool<byte>.Shared.Rent(2 + values.Length * Room);
-        try
+        using var buffer = new PooledBuffer(2 + values.Length * (DecimalText.MaxLength + 1));
+        buffer.Write("["u8);
+        FormatNumbers<T, TText>(buffer, values);
+        buffer.Write("]"u8);
+        writer.WriteRawValue(buffer.WrittenSpan, skipInputValidation: true);
+    }
+
+    /// <summary>The numbers, comma-separated, in batches of output space.</summary>
+    private static void FormatNumbers<T, TText>(IBufferWriter<byte> output, ReadOnlySpan<T> values)
+        where TText : struct, INumberText<T>
+    {
+        const int Batch = 256;
+        const int Room = DecimalText.MaxLength + 1;
+        for (var start = 0; start < values.Length; start += Batch)
         {
+            var batch = values.Slice(start, Math.Min(Batch, values.Length - start));
+            var span = output.GetSpan(batch.Length * Room);
             var at = 0;
-            buffer[at++] = (byte)'[';
-            foreach (var v in values)
+            foreach (var v in batch)
             {
-                at += TText.Format(v, buffer.AsSpan(at));
-                buffer[at++] = (byte)',';
+                if (start > 0 || at > 0)
+                {
+                    span[at++] = (byte)',';
+                }
+                at += TText.Format(v, span[at..]);
             }
-            buffer[values.IsEmpty ? at++ : at - 1] = (byte)']';
-            writer.WriteRawValue(buffer.AsSpan(0, at), skipInputValidation: true);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            output.Advance(at);
         }
     }
 }
