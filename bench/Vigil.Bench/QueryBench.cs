@@ -10,7 +10,7 @@ namespace Vigil.Bench;
 /// query: the peers' metric query set (../shared/bench/perf-anchors.md §B) as GetMetricData over JSON 1.0 — one
 /// series (CPUUtilization, InstanceId i-000000000000012bc) and 100 series (the instances of asg-007), periods 60 and
 /// 300 s, five statistics per series in one call (so 500 MetricStat queries for 100 series). Each case is timed
-/// after a warm-up (at least 3 calls and 5 s) as the median of --runs; a call that pages (CloudWatch's default MaxDatapoints is 100,800) is
+/// after a warm-up (at least 3 calls and 5 s, or --warmup-seconds) as the median of --runs; a call that pages (CloudWatch's default MaxDatapoints is 100,800) is
 /// timed over all its pages, and is also run with MaxDatapoints large enough for one page, which is what the
 /// peers' single responses compare with. Point counts are checked per series and statistic.
 /// </summary>
@@ -37,9 +37,13 @@ internal static class QueryBench
         var cases = new List<Dictionary<string, object>>();
         var summary = new List<string>();
         var allOk = true;
-        foreach (var seriesCount in new[] { 1, 100 })
+        // --series / --period narrow the set (e.g. an A/B of one case); by default all four run.
+        var onlySeries = args.GetInt("series", 0);
+        var onlyPeriod = args.GetInt("period", 0);
+        var warmupSeconds = args.GetDouble("warmup-seconds", 5);
+        foreach (var seriesCount in new[] { 1, 100 }.Where(n => onlySeries == 0 || n == onlySeries))
         {
-            foreach (var period in new[] { 60, 300 })
+            foreach (var period in new[] { 60, 300 }.Where(p => onlyPeriod == 0 || p == onlyPeriod))
             {
                 // A final partial period still yields a datapoint, as CloudWatch answers it.
                 var expected = (long)Math.Ceiling((end - start).TotalSeconds / period);
@@ -53,7 +57,7 @@ internal static class QueryBench
                     // Warm-up: until the JIT has optimised the server's code for this call (a server that has
                     // answered some queries: tiering up takes a few seconds of calls), at least 3 calls and 5 s; then the timed runs.
                     var warmup = Stopwatch.StartNew();
-                    for (var call = 0; call < 3 || warmup.Elapsed.TotalSeconds < 5; call++)
+                    for (var call = 0; call < 3 || warmup.Elapsed.TotalSeconds < warmupSeconds; call++)
                     {
                         await FetchAllAsync(client, body).ConfigureAwait(false);
                     }

@@ -14,8 +14,9 @@ namespace Vigil.Protocol.Gateway;
 /// <summary>
 /// The whole life of an AWS call, in order (STYLE.md §8):
 /// read body → detect protocol and service → SigV4 → identity → operation → decode → validate → handler →
-/// encode → durable audit record → send (or, for event-stream operations, stream: <see cref="EventStreamResponder"/>). Any <see cref="AwsServiceException"/> becomes the error envelope of the
-/// client's protocol; anything else is logged and answered as InternalFailure, never a stack trace.
+/// audit record queued → encode (while the record's group commit runs) → record durable → send (or, for event-stream
+/// operations, stream: <see cref="EventStreamResponder"/>). Any <see cref="AwsServiceException"/> becomes the error
+/// envelope of the client's protocol; anything else is logged and answered as InternalFailure, never a stack trace.
 /// </summary>
 public sealed class GatewayPipeline(
     ServiceCatalog catalog,
@@ -44,6 +45,8 @@ public sealed class GatewayPipeline(
         object? output = null;
         AwsServiceException? error = null;
         EventStreamReply? stream = null;
+        var audited = ValueTask.CompletedTask; // a success's record, queued before its answer is encoded
+        var auditQueued = false;
 
         try
         {
@@ -129,6 +132,10 @@ public sealed class GatewayPipeline(
             }
             else
             {
+                // The record of a success is complete once the handler returns, so it goes to the log before the
+                // answer is encoded and the fsync of its group commit overlaps the encoding (7. waits for it).
+                audited = audit.RecordAsync(BuildAuditRecord(route, identity, accessKeyId, region, http, requestId, received, input, output, null, op.SuccessStatus), CancellationToken.None);
+                auditQueued = true;
                 route.Codec.WriteOutput(op, output, requestId, response);
             }
         }
@@ -136,7 +143,7 @@ public sealed class GatewayPipeline(
         {
             error = e;
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && !auditQueued)
         {
             return;
         }
@@ -162,10 +169,20 @@ public sealed class GatewayPipeline(
         }
 
         // 7. The audit record is durable before the client hears anything: an acknowledged call is always audited.
-        // A streaming call is recorded once, as it starts (status 200); how its session ends is not audited.
+        // A streaming call is recorded once, as it starts (status 200); how its session ends is not audited. If
+        // encoding failed after a success was recorded, the InternalFailure the client gets is recorded as well.
         try
         {
-            await audit.RecordAsync(BuildAuditRecord(route, identity, accessKeyId, region, http, requestId, received, input, output, error, response.Status), CancellationToken.None).ConfigureAwait(false);
+            var recordedEarly = auditQueued;
+            if (auditQueued)
+            {
+                auditQueued = false;
+                await audited.ConfigureAwait(false);
+            }
+            if (!recordedEarly || error is not null)
+            {
+                await audit.RecordAsync(BuildAuditRecord(route, identity, accessKeyId, region, http, requestId, received, input, output, error, response.Status), CancellationToken.None).ConfigureAwait(false);
+            }
         }
 #pragma warning disable CA1031 // A call whose audit record cannot be made durable is not acknowledged.
         catch (Exception e)

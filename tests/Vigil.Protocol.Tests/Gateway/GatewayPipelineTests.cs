@@ -206,6 +206,45 @@ public sealed class GatewayPipelineTests
     }
 
     [Fact]
+    public async Task Answer_waits_for_its_audit_record_which_is_queued_before_the_answer_is_encoded()
+    {
+        var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _gateway.Audit.Durable = durable.Task;
+        var call = _gateway.QueryAsync("Action=GetCallerIdentity&Version=2011-06-15", "sts");
+        for (var i = 0; i < 500 && _gateway.Audit.Calls.Count == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+        var record = _gateway.Audit.Calls.ShouldHaveSingleItem();
+        (record.HttpStatus, record.ErrorCode, record.Operation).ShouldBe((200, (string?)null, "GetCallerIdentity"));
+        await Task.Delay(50);
+        call.IsCompleted.ShouldBeFalse("the client must hear nothing before the record is durable");
+
+        durable.SetResult();
+        var r = await call;
+        r.Status.ShouldBe(200);
+        r.Text.ShouldContain("<Account>111111111111</Account>");
+        _gateway.Audit.Calls.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Encoding_failure_after_the_success_was_recorded_is_recorded_too()
+    {
+        // The handler answers with an object the output shape cannot encode: the success record is already queued
+        // when encoding throws, and the InternalFailure the client then gets is the call's second record.
+        var gateway = new GatewayHarness(h => h.Register<GetCallerIdentityRequest, object>(StsModel.Service, "GetCallerIdentity",
+            (_, _, _) => ValueTask.FromResult<object>(new PutTraceSegmentsResult())));
+        var r = await gateway.QueryAsync("Action=GetCallerIdentity&Version=2011-06-15", "sts");
+        r.Status.ShouldBe(500);
+        r.Text.ShouldContain("InternalFailure");
+        var calls = gateway.Audit.Calls;
+        calls.Count.ShouldBe(2);
+        (calls[0].HttpStatus, calls[0].ErrorCode).ShouldBe((200, (string?)null));
+        (calls[1].HttpStatus, calls[1].ErrorCode).ShouldBe((500, "InternalFailure"));
+        calls[1].RequestId.ShouldBe(calls[0].RequestId);
+    }
+
+    [Fact]
     public async Task XRay_sampling_calls_may_come_unsigned_but_other_xray_calls_may_not()
     {
         var sampling = await _gateway.SendAsync("POST", "/GetSamplingRules", "", new() { ["Content-Type"] = "application/json" }, "{}"u8.ToArray(), "xray", sign: false);

@@ -119,12 +119,15 @@ public sealed class MemoryAuditSink : IServedCallSink
         }
     }
 
+    /// <summary>When set, records complete (become "durable") only when this task does.</summary>
+    public Task? Durable { get; set; }
+
     public ValueTask RecordAsync(ServedCall call, CancellationToken cancellationToken)
     {
         lock (_calls)
         {
             _calls.Add(call);
         }
-        return ValueTask.CompletedTask;
+        return Durable is { } durable ? new ValueTask(durable) : ValueTask.CompletedTask;
     }
 }
