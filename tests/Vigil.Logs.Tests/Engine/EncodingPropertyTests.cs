@@ -157,6 +157,30 @@ public sealed class EncodingPropertyTests
         absent.ShouldBeLessThan(20);
     }
 
+    [Theory]
+    [InlineData(0)] // random from the start: the check after a quarter of the events sends it to the large scratch
+    [InlineData(1000)] // one repeated line first: only the check at the end sees the need
+    public void A_chunk_with_many_distinct_windows_gets_a_filter_sized_for_them(int repeated)
+    {
+        var random = new Random(7);
+        var line = System.Text.Encoding.UTF8.GetBytes("GET /health 200 0.1 ms");
+        var rows = Enumerable.Range(0, 4000)
+            .Select(i => (0L, (long)i, 0L, 0, i < repeated ? line : RandomBytes(random, 48)))
+            .ToList();
+        var columns = new Columns(rows);
+        var bloom = TrigramBloom.Build(columns, 0, columns.Count);
+
+        // ~140 k distinct windows need ~4 bits each: far more than the 32 KiB a small chunk's filter can have.
+        bloom.ByteSize.ShouldBeGreaterThan(64 * 1024);
+        for (var i = 0; i < columns.Count; i++)
+        {
+            bloom.MayContain(columns.Message(i)).ShouldBeTrue();
+        }
+
+        var passed = Enumerable.Range(0, 1000).Count(_ => bloom.MayContain(RandomBytes(random, 8)));
+        passed.ShouldBeLessThan(50);
+    }
+
     [Fact]
     public void Catalogue_changes_and_snapshots_round_trip()
     {
@@ -187,6 +211,13 @@ public sealed class EncodingPropertyTests
         group.Tags.ShouldBe(new Dictionary<string, string> { ["a"] = "1" });
         restored.Find(3)!.Streams.Keys.ShouldBe(["s/ü"]);
         (restored.NextGroupId, restored.NextStreamId).ShouldBe((4, 11));
+    }
+
+    private static byte[] RandomBytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
     }
 
     private static byte[] Serialize(TrigramBloom bloom)

@@ -12,6 +12,7 @@ namespace Vigil.Logs.Engine.Encoding;
 internal sealed class TrigramBloom
 {
     private const int ScratchBits = 1 << 22;
+    private const int SmallScratchBits = 1 << 18;
     private const int BitsPerWindow = 4;
 
     private readonly ulong[] _bits;
@@ -19,6 +20,8 @@ internal sealed class TrigramBloom
 
     [ThreadStatic]
     private static ulong[]? t_scratch;
+    [ThreadStatic]
+    private static ulong[]? t_smallScratch;
 
     private TrigramBloom(ulong[] bits)
     {
@@ -30,14 +33,37 @@ internal sealed class TrigramBloom
 
     public static TrigramBloom Build(IEventColumns events, int from, int count)
     {
-        // Set bits in a large scratch filter first (no set of windows: chunks have millions of them), estimate the
-        // distinct windows from its fill, then fold it down: with a power-of-two size and a masked hash, OR-ing the
-        // halves of a filter gives exactly the filter of half the size.
-        // The 512 KiB scratch is kept per thread (a fresh one per chunk was large-object-heap garbage at every seal).
-        var scratch = t_scratch ??= new ulong[ScratchBits / 64];
-        Array.Clear(scratch);
-        const int mask = ScratchBits - 1;
-        for (var i = from; i < from + count; i++)
+        // Set bits in a scratch filter first (no set of windows: chunks have millions of them), estimate the distinct
+        // windows from its fill, then fold it down: with a power-of-two size and a masked hash, OR-ing the halves of a
+        // filter gives exactly the filter of half the size. Most chunks need a filter far smaller than the largest
+        // (the bench's logs: a few thousand distinct windows), so they are set in a 32 KiB scratch that stays in the
+        // L1 cache; random bit writes into 512 KiB were most of this method's time. A chunk found to need more
+        // (checked after a quarter of its events, and at the end) is done again in the large one.
+        // Both scratches are kept per thread (a fresh one per chunk was large-object-heap garbage at every seal).
+        var small = t_smallScratch ??= new ulong[SmallScratchBits / 64];
+        var quarter = from + (count / 4);
+        if (Fits(SetWindows(events, from, quarter, small, clear: true)) && Fits(SetWindows(events, quarter, from + count, small, clear: false)))
+        {
+            return Fold(small);
+        }
+
+        var large = t_scratch ??= new ulong[ScratchBits / 64];
+        SetWindows(events, from, from + count, large, clear: true);
+        return Fold(large);
+
+        static bool Fits(ulong[] scratch) => TargetBits(scratch) < scratch.Length * 64;
+    }
+
+    /// <summary>Sets the bit of every window of events [from, to) in <paramref name="scratch"/>; returns it.</summary>
+    private static ulong[] SetWindows(IEventColumns events, int from, int to, ulong[] scratch, bool clear)
+    {
+        if (clear)
+        {
+            Array.Clear(scratch);
+        }
+
+        var mask = (scratch.Length * 64) - 1;
+        for (var i = from; i < to; i++)
         {
             var m = events.Message(i);
             if (m.Length < 3)
@@ -55,6 +81,12 @@ internal sealed class TrigramBloom
             }
         }
 
+        return scratch;
+    }
+
+    /// <summary>The filter size for the distinct windows that the scratch's fill implies, at most the scratch's.</summary>
+    private static int TargetBits(ulong[] scratch)
+    {
         long set = 0;
         foreach (var word in scratch)
         {
@@ -62,9 +94,15 @@ internal sealed class TrigramBloom
         }
 
         // Fill f = 1 - e^(-n/m) gives n = -m ln(1 - f); the target is about BitsPerWindow bits per distinct window.
-        var fill = Math.Min(set / (double)ScratchBits, 0.999);
-        var distinct = -ScratchBits * Math.Log(1 - fill);
-        var bits = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, distinct * BitsPerWindow)), 64, ScratchBits);
+        var size = scratch.Length * 64;
+        var fill = Math.Min(set / (double)size, 0.999);
+        var distinct = -size * Math.Log(1 - fill);
+        return (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, distinct * BitsPerWindow)), 64, size);
+    }
+
+    private static TrigramBloom Fold(ulong[] scratch)
+    {
+        var bits = TargetBits(scratch);
         var words = scratch.AsSpan();
         while (words.Length * 64 > bits)
         {
