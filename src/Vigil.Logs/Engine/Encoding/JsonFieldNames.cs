@@ -67,6 +67,11 @@ internal static class JsonFieldNames
         {
             // Not JSON after all (or too deep): it has no fields to list.
         }
+        catch (InvalidOperationException)
+        {
+            // A name that is not valid UTF-8 (CopyString throws this, not JsonException): the same. Uncaught, it
+            // failed the whole seal.
+        }
     }
 
     [ThreadStatic]
