@@ -17,9 +17,9 @@ internal static class ChunkCodec
     // Columns are small and regular: a slower, stronger setting saves bytes per line (~0.3 B on the bench's logs)...
     private const int ColumnQuality = 9;
 
-    // ...but not in a fast seal (checkpoint at Brotli 1, recompressed later): there quality 9 on the columns took a
-    // fifth of ingest's CPU (10 M lines: 272 k → 343 k lines/s when they follow the text's quality), and the
-    // recompression writes them at 9 again.
+    // ...but not at a fast quality (≤ 4, as checkpoints seal at 1): there quality 9 on the columns took a fifth of
+    // ingest's CPU (10 M lines: 272 k → 343 k lines/s when they follow the text's quality). Recompression to the
+    // default final quality (7) writes them at 9 again; a store configured to keep a fast quality keeps them fast.
     private const int FastQuality = 4;
 
     public static byte[] Encode(IEventColumns events, ReadOnlySpan<int> order, int quality)
