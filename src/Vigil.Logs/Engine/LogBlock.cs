@@ -69,13 +69,7 @@ internal sealed class LogBlock : IDisposable
 
         // Sorted by key arrays, not a comparison delegate over the view: the delegate's calls were a tenth of ingest.
         var indices = order.ToArray();
-        var positions = new EventPosition[indices.Length];
-        for (var i = 0; i < indices.Length; i++)
-        {
-            positions[i] = new EventPosition(view.Timestamp(indices[i]), view.Seq(indices[i]));
-        }
-
-        positions.AsSpan().Sort(indices.AsSpan());
+        SealOrder.ByPosition(view, indices);
         var meta = new ArrayBufferWriter<byte>();
         var fields = new HashSet<string>(StringComparer.Ordinal);
         using var writer = new BlockWriter(directory, fileName, options.Sync);
@@ -96,13 +90,7 @@ internal sealed class LogBlock : IDisposable
             // Within a chunk the order is free (reads sort by position): JSON events before text, then by stream and
             // arrival, puts alike messages together and makes the seq and ingestion-time deltas tiny.
             var slice = indices.AsSpan(start, end - start);
-            var keys = new ChunkOrder[slice.Length];
-            for (var i = 0; i < slice.Length; i++)
-            {
-                keys[i] = new ChunkOrder(IsJson(view.Message(slice[i])) ? 0 : 1, view.Stream(slice[i]), view.Seq(slice[i]));
-            }
-
-            keys.AsSpan().Sort(slice);
+            SealOrder.InChunk(view, slice);
             var (lo, hi) = (long.MaxValue, long.MinValue);
             foreach (var i in slice)
             {
@@ -241,7 +229,7 @@ internal sealed class LogBlock : IDisposable
 
     public void Dispose() => _file.Dispose();
 
-    private static bool IsJson(ReadOnlySpan<byte> message) => !message.IsEmpty && message[0] == (byte)'{';
+    internal static bool IsJson(ReadOnlySpan<byte> message) => !message.IsEmpty && message[0] == (byte)'{';
 
     /// <summary>The head's events in block order, so the Bloom filter sees exactly a chunk's messages.</summary>
     private sealed class Reordered(HeadView view, int[] order) : IEventColumns

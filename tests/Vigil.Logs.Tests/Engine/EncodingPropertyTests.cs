@@ -182,6 +182,32 @@ public sealed class EncodingPropertyTests
     }
 
     [Fact]
+    public void Seal_orders_equal_the_field_by_field_orders_whether_keys_pack_or_not() =>
+        Prop.ForAll(ArbMap.Default.ArbFor<int>(), Gen.Choose(0, 300).ToArbitrary(), (seed, n) =>
+        {
+            // Narrow ranges pack into one key; full-range timestamps, seqs or streams take the struct comparers.
+            var random = new Random(seed);
+            var wide = random.Next(4);
+            var seqStep = wide == 1 ? long.MaxValue / 400 : random.Next(1, 3);
+            var seqs = Enumerable.Range(0, n).Select(i => 1 + (i * seqStep)).OrderBy(_ => random.Next()).ToList();
+            var rows = Enumerable.Range(0, n).Select(i => (
+                Ts: wide == 0 ? random.NextInt64(long.MinValue / 2, long.MaxValue / 2) : 1_700_000_000_000 + random.Next(0, 50),
+                Seq: seqs[i],
+                Ingest: 0L,
+                Stream: wide == 2 ? random.Next(int.MinValue, int.MaxValue) : random.Next(0, 3),
+                Message: random.Next(2) == 0 ? "{\"a\":1}"u8.ToArray() : "text"u8.ToArray())).ToList();
+            var columns = new Columns(rows);
+
+            var byPosition = Enumerable.Range(0, n).ToArray();
+            SealOrder.ByPosition(columns, byPosition);
+            byPosition.ShouldBe(Enumerable.Range(0, n).OrderBy(i => rows[i].Ts).ThenBy(i => rows[i].Seq).ToArray());
+
+            var inChunk = Enumerable.Range(0, n).ToArray();
+            SealOrder.InChunk(columns, inChunk);
+            inChunk.ShouldBe(Enumerable.Range(0, n).OrderBy(i => rows[i].Message[0] == (byte)'{' ? 0 : 1).ThenBy(i => rows[i].Stream).ThenBy(i => rows[i].Seq).ToArray());
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
     public void Catalogue_changes_and_snapshots_round_trip()
     {
         var key = new LogGroupKey("123456789012", "eu-west-1", "/a/b");
