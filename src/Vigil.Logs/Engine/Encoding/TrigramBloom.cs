@@ -42,16 +42,15 @@ internal sealed class TrigramBloom
         // Both scratches are kept per thread (a fresh one per chunk was large-object-heap garbage at every seal).
         var small = t_smallScratch ??= new ulong[SmallScratchBits / 64];
         var quarter = from + (count / 4);
-        if (Fits(SetWindows(events, from, quarter, small, clear: true)) && Fits(SetWindows(events, quarter, from + count, small, clear: false)))
+        if (TargetBits(SetWindows(events, from, quarter, small, clear: true)) < SmallScratchBits
+            && TargetBits(SetWindows(events, quarter, from + count, small, clear: false)) is var bits && bits < SmallScratchBits)
         {
-            return Fold(small);
+            return Fold(small, bits);
         }
 
         var large = t_scratch ??= new ulong[ScratchBits / 64];
         SetWindows(events, from, from + count, large, clear: true);
-        return Fold(large);
-
-        static bool Fits(ulong[] scratch) => TargetBits(scratch) < scratch.Length * 64;
+        return Fold(large, TargetBits(large));
     }
 
     /// <summary>Sets the bit of every window of events [from, to) in <paramref name="scratch"/>; returns it.</summary>
@@ -100,9 +99,9 @@ internal sealed class TrigramBloom
         return (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, distinct * BitsPerWindow)), 64, size);
     }
 
-    private static TrigramBloom Fold(ulong[] scratch)
+    /// <summary>Folds <paramref name="scratch"/> down to <paramref name="bits"/> (a power of two no larger).</summary>
+    private static TrigramBloom Fold(ulong[] scratch, int bits)
     {
-        var bits = TargetBits(scratch);
         var words = scratch.AsSpan();
         while (words.Length * 64 > bits)
         {
