@@ -1,4 +1,5 @@
 using System.Text;
+using Vigil.Storage.Hashing;
 
 namespace Vigil.Logs.Insights.Execution;
 
@@ -52,10 +53,5 @@ internal sealed class Utf8Interner
         return slot = chars.ToString();
     }
 
-    private static int Hash(ReadOnlySpan<byte> bytes)
-    {
-        var hash = default(HashCode);
-        hash.AddBytes(bytes);
-        return hash.ToHashCode() & (Slots - 1);
-    }
+    private static int Hash(ReadOnlySpan<byte> bytes) => KeyHash.Hash(bytes) & (Slots - 1);
 }
