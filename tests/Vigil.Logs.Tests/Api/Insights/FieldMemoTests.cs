@@ -78,7 +78,16 @@ public sealed class FieldMemoTests
                 var expected = InsightsCorpus.Render(query.Finish(fresh));
                 var (result, scan) = QueryRegistry.Run(f.Store, query, [LogStoreFixture.Group], null, CancellationToken.None);
                 InsightsCorpus.Render(result).ShouldBe(expected, $"{pass} pass: {text}");
-                result.Statistics.RecordsScanned.ShouldBe(scan.RecordsScanned, text);
+                if (query.Hints.StopAfterRows is null)
+                {
+                    result.Statistics.RecordsScanned.ShouldBe(scan.RecordsScanned, text);
+                }
+                else
+                {
+                    // An early-stopping query: the engine counts, but does not hand over, events older than the
+                    // newest rows found so far by any worker — how many depends on the workers' timing.
+                    result.Statistics.RecordsScanned.ShouldBeLessThanOrEqualTo(scan.RecordsScanned, text);
+                }
                 if (pass == "second" && Columnar.Contains(text))
                 {
                     // Every chunk runs over kept columns, no row per event — also the newest ones, whose columns the
