@@ -62,17 +62,24 @@ public sealed class ProtocolDetector(ServiceCatalog catalog)
 
     private RequestRoute DetectQuery(WireRequest request, ServiceModel? scoped, string? scope)
     {
-        QueryNode parameters;
-        try
+        // A form in the body alone (what SDKs send) is routed by a scan for Action and Version; its tree is built only
+        // if the generic decoder needs it (a data-plane fast path reads the body itself).
+        QueryNode? parameters = null;
+        string? action = null, version = null;
+        var inBody = request.Query.Length == 0 && QueryParameters.TryScanActionAndVersion(request.Body.Span, out action, out version);
+        if (!inBody)
         {
-            parameters = AwsQueryCodec.ParseParameters(request);
+            try
+            {
+                parameters = AwsQueryCodec.ParseParameters(request);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                return new RequestRoute { Protocol = WireProtocol.AwsQuery, Codec = AwsQueryCodec.Instance, ScopeService = scope, Error = GatewayErrors.MalformedQuery("The request body is not valid form data.") };
+            }
+            action = parameters.Child("Action")?.Value;
+            version = parameters.Child("Version")?.Value;
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            return new RequestRoute { Protocol = WireProtocol.AwsQuery, Codec = AwsQueryCodec.Instance, ScopeService = scope, Error = GatewayErrors.MalformedQuery("The request body is not valid form data.") };
-        }
-        var action = parameters.Child("Action")?.Value;
-        var version = parameters.Child("Version")?.Value;
         var service = scoped ?? (version is null ? null : catalog.ByQueryVersion(version));
         if (service is not null && !service.Speaks(WireProtocol.AwsQuery))
         {
@@ -92,6 +99,8 @@ public sealed class ProtocolDetector(ServiceCatalog catalog)
             Operation = op,
             OperationName = action,
             QueryParameters = parameters,
+            ParseQueryParameters = inBody ? () => QueryParameters.Parse(request.Body.Span) : null,
+            QueryFormInBody = inBody,
             ScopeService = scope,
             Error = service is null ? GatewayErrors.UnknownService($"query Version {version ?? "(none)"}")
                 : op is null ? GatewayErrors.InvalidAction(action) : null,

@@ -24,32 +24,43 @@ public sealed class PutMetricDataFastPathTests
     [Fact]
     public async Task Random_bodies_store_the_same_through_the_fast_and_the_generic_path()
     {
-        var rng = new Random(17);
+        var (valid, handledValid) = await CompareAsync(new Random(17), 400, Body, (path, body) => path.HandleAsync(Context("PutMetricData"), body, CancellationToken.None), Generic);
+        valid.ShouldBeGreaterThan(50);
+        // Valid bodies it may decline: ISO-string timestamps and escaped strings, which the generic path handles.
+        handledValid.ShouldBeGreaterThan(valid / 2, "valid bodies should mostly take the fast path");
+    }
+
+    /// <summary>
+    /// Runs random bodies through a fast path and the generic path into two stores: a body the fast path takes must
+    /// be one the generic path accepts; one it declines gets the generic path's answer in both. The stores must end
+    /// up holding the same. Returns how many bodies were valid and how many of those the fast path took.
+    /// </summary>
+    internal static async Task<(int Valid, int HandledValid)> CompareAsync(Random rng, int runs, Func<Random, DateTimeOffset, string> body,
+        Func<PutMetricDataFastPath, byte[], ValueTask<Vigil.Protocol.Gateway.RawCallResult>> fastCall, Func<MetricStore, string, Task<AwsServiceException?>> generic)
+    {
         var handledValid = 0;
         var valid = 0;
         await using var fast = new MetricApiHarness();
-        await using var generic = new MetricApiHarness();
+        await using var slow = new MetricApiHarness();
         var fastPath = new PutMetricDataFastPath(fast.Store);
-        for (var run = 0; run < 400; run++)
+        for (var run = 0; run < runs; run++)
         {
-            var body = Body(rng, generic.Clock.Now);
-            var genericError = await Generic(generic.Store, body);
+            var text = body(rng, slow.Clock.Now);
+            var genericError = await generic(slow.Store, text);
             valid += genericError is null ? 1 : 0;
-            var result = await fastPath.HandleAsync(Context("PutMetricData"), Encoding.UTF8.GetBytes(body), CancellationToken.None);
+            var result = await fastCall(fastPath, Encoding.UTF8.GetBytes(text));
             if (result.Handled)
             {
-                genericError.ShouldBeNull($"the fast path accepted what the generic path rejects: {body}");
+                genericError.ShouldBeNull($"the fast path accepted what the generic path rejects: {text}");
                 handledValid++;
             }
             else
             {
-                (await Generic(fast.Store, body))?.QueryCode.ShouldBe(genericError?.QueryCode, body);
+                (await generic(fast.Store, text))?.QueryCode.ShouldBe(genericError?.QueryCode, text);
             }
         }
-        valid.ShouldBeGreaterThan(50);
-        // Valid bodies it may decline: ISO-string timestamps and escaped strings, which the generic path handles.
-        handledValid.ShouldBeGreaterThan(valid / 2, "valid bodies should mostly take the fast path");
-        ShouldHoldTheSame(fast.Store, generic.Store);
+        ShouldHoldTheSame(fast.Store, slow.Store);
+        return (valid, handledValid);
     }
 
     [Fact]
@@ -76,7 +87,7 @@ public sealed class PutMetricDataFastPathTests
         api.Store.Catalog.Count.ShouldBe(0);
     }
 
-    private static void ShouldHoldTheSame(MetricStore a, MetricStore b)
+    internal static void ShouldHoldTheSame(MetricStore a, MetricStore b)
     {
         a.Catalog.Count.ShouldBe(b.Catalog.Count);
         for (var id = 0; id < b.Catalog.Count; id++)
@@ -94,12 +105,16 @@ public sealed class PutMetricDataFastPathTests
     }
 
     /// <summary>What the gateway does without a fast path; null on success.</summary>
-    private static async Task<AwsServiceException?> Generic(MetricStore store, string body)
+    private static Task<AwsServiceException?> Generic(MetricStore store, string body) =>
+        GenericAsync(store, op => AwsJsonCodec.V1_0.DecodeInput(op, new WireRequest { Method = "POST", Path = "/", Header = _ => null, Body = Encoding.UTF8.GetBytes(body) }));
+
+    /// <summary>What the gateway does without a fast path (decode, validate, handle); null on success.</summary>
+    internal static async Task<AwsServiceException?> GenericAsync(MetricStore store, Func<Vigil.Protocol.Shapes.Operation, object> decode)
     {
         var op = CloudWatchModel.Service.Operations["PutMetricData"];
         try
         {
-            var input = AwsJsonCodec.V1_0.DecodeInput(op, new WireRequest { Method = "POST", Path = "/", Header = _ => null, Body = Encoding.UTF8.GetBytes(body) });
+            var input = decode(op);
             var violations = ShapeValidator.Validate(input, op.Input!);
             if (violations.Count > 0)
             {

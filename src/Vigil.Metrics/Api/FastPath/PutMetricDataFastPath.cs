@@ -10,10 +10,11 @@ using Vigil.Protocol.Shapes.CloudWatch;
 namespace Vigil.Metrics.Api.FastPath;
 
 /// <summary>
-/// PutMetricData straight from the JSON 1.0 body into a WAL batch: one pass with <see cref="Utf8JsonReader"/>,
-/// strings kept as slices of the body, series found by their byte key (no string decoded for a known series), state
+/// PutMetricData straight from the request body into a WAL batch — JSON 1.0 in one pass with
+/// <see cref="Utf8JsonReader"/>, strings kept as slices of the body; awsQuery forms in one pass over their pairs
+/// (PutMetricDataFastPath.Form.cs) — series found by their byte key (no string decoded for a known series), state
 /// reused across calls. It accepts only input that is plainly valid — the common shape agents and SDKs send — and
-/// declines everything else (escaped strings, EntityMetricData, ISO timestamps, anything at or beyond a limit), which
+/// declines everything else (escaped JSON strings, EntityMetricData, ISO timestamps in JSON, anything at or beyond a limit), which
 /// the gateway then runs through the generic decoder, validator and <see cref="PutMetricDataHandler"/>: one set of
 /// rules and error messages, and a fast path that never has to reproduce them.
 /// </summary>
@@ -26,7 +27,15 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
     private static readonly ReadOnlyMemory<byte> s_reservedPrefix = "AWS/"u8.ToArray();
     private readonly ConcurrentQueue<State> _pool = new();
 
-    public async ValueTask<RawCallResult> HandleAsync(CallContext context, ReadOnlyMemory<byte> body, CancellationToken ct)
+    /// <summary>A JSON 1.0 body: strings are slices of it.</summary>
+    public ValueTask<RawCallResult> HandleAsync(CallContext context, ReadOnlyMemory<byte> body, CancellationToken ct) =>
+        HandleAsync(context, body, form: false, ct);
+
+    /// <summary>An awsQuery form body: strings are unescaped into the state's text buffer.</summary>
+    public ValueTask<RawCallResult> HandleFormAsync(CallContext context, ReadOnlyMemory<byte> body, CancellationToken ct) =>
+        HandleAsync(context, body, form: true, ct);
+
+    private async ValueTask<RawCallResult> HandleAsync(CallContext context, ReadOnlyMemory<byte> body, bool form, CancellationToken ct)
     {
         if (context.RequestBytes > PutMetricDataHandler.MaxRequestBytes)
         {
@@ -42,12 +51,18 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
         {
             state.Reset();
             var now = store.Clock.GetUtcNow().ToUnixTimeSeconds();
-            if (!Parse(body.Span, state) || !Valid(body.Span, state, now))
+            if (!(form ? ParseForm(body.Span, state) : Parse(body.Span, state)))
             {
                 return RawCallResult.NotHandled;
             }
-            ns = Encoding.UTF8.GetString(body.Span.Slice(state.NsStart, state.NsLength));
-            Resolve(context, body.Span, state, now);
+            // Offsets point into the body (JSON) or into the unescaped text (form).
+            var text = form ? state.Text.AsSpan(0, state.TextLength) : body.Span;
+            if (!Valid(text, state, now))
+            {
+                return RawCallResult.NotHandled;
+            }
+            ns = Encoding.UTF8.GetString(text.Slice(state.NsStart, state.NsLength));
+            Resolve(context, text, state, now);
             // The store copies the batch into the WAL and the head before this returns; the state is free after.
             write = store.WriteAsync(state.Batch, ct);
         }
@@ -66,7 +81,7 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
 
     private struct Datum
     {
-        public int NameStart, NameLength, DimStart, DimCount, Unit, ValuesStart, ValuesCount, Resolution;
+        public int NameStart, NameLength, DimStart, DimCount, Unit, ValuesStart, ValuesCount, Resolution, SetSeen;
         public bool HasTimestamp, HasValue, HasValues, HasCounts, HasSet, Bad;
         public double Timestamp, Value, SetCount, SetSum, SetMin, SetMax;
     }
@@ -82,12 +97,14 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
         public double[] Counts = new double[1024];
         public int ValueCount, CountCount;
         public byte[] Key = new byte[4096];
+        public byte[] Text = new byte[64 * 1024];
+        public int TextLength;
         public readonly MetricWriteBatch Batch = new();
 
         public void Reset()
         {
             NsStart = -1;
-            DatumCount = DimCount = ValueCount = CountCount = 0;
+            DatumCount = DimCount = ValueCount = CountCount = TextLength = 0;
             Batch.Clear();
         }
     }

@@ -62,6 +62,43 @@ public static class QueryParameters
         return root;
     }
 
+    /// <summary>
+    /// Action and Version of a form without building its tree: the values the last pairs named exactly so carry, as
+    /// <see cref="Parse(ReadOnlySpan{byte}, QueryNode?)"/> would give them. False when any key holds an escape
+    /// (it might decode to either name): the caller then parses the whole form.
+    /// </summary>
+    public static bool TryScanActionAndVersion(ReadOnlySpan<byte> form, out string? action, out string? version)
+    {
+        action = version = null;
+        ReadOnlySpan<byte> a = default, v = default;
+        bool hasAction = false, hasVersion = false;
+        while (!form.IsEmpty)
+        {
+            var amp = form.IndexOf((byte)'&');
+            var pair = amp < 0 ? form : form[..amp];
+            form = amp < 0 ? default : form[(amp + 1)..];
+            var eq = pair.IndexOf((byte)'=');
+            var key = eq < 0 ? pair : pair[..eq];
+            if (key.Contains((byte)'%'))
+            {
+                return false; // ('+' is a space: no key with one decodes to "Action" or "Version")
+            }
+            if (key.SequenceEqual("Action"u8))
+            {
+                a = eq < 0 ? default : pair[(eq + 1)..];
+                hasAction = true;
+            }
+            else if (key.SequenceEqual("Version"u8))
+            {
+                v = eq < 0 ? default : pair[(eq + 1)..];
+                hasVersion = true;
+            }
+        }
+        action = hasAction ? Decode(a) : null;
+        version = hasVersion ? Decode(v) : null;
+        return true;
+    }
+
     private static void Add(QueryNode root, string key, string value)
     {
         var node = root;
