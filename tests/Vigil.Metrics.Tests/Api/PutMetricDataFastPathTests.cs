@@ -153,7 +153,7 @@ public sealed class PutMetricDataFastPathTests
             {
                 fields.Add($"\"Unit\":\"{Units[rng.Next(Units.Length)]}\"");
             }
-            var ts = now.AddMinutes(-rng.Next(0, 600)).ToUnixTimeSeconds() + (rng.Next(3) == 0 ? 0.5 : 0);
+            var ts = now.AddMinutes(-rng.Next(0, 600)).ToUnixTimeSeconds() + rng.Next(4) switch { 0 => 0.5, 1 => 0.9996, _ => 0 }; // .9996 rounds up to the millisecond
             fields.Add(rng.Next(80) switch
             {
                 0 => $"\"Timestamp\":{now.AddDays(-15).ToUnixTimeSeconds()}",

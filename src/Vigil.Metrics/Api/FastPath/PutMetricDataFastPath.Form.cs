@@ -268,7 +268,7 @@ internal sealed partial class PutMetricDataFastPath
     }
 
     /// <summary>
-    /// yyyy-MM-ddTHH:mm:ss[.f{1,7}]Z with the colons escaped or not, as botocore writes timestamps, to Unix seconds.
+    /// yyyy-MM-ddTHH:mm:ss[.f{1,6}]Z with the colons escaped or not, as botocore writes timestamps, to Unix seconds.
     /// Other forms (offsets, epoch numbers, dates alone) go to the generic path.
     /// </summary>
     private static bool IsoSeconds(ReadOnlySpan<byte> escaped, out double seconds)
@@ -310,7 +310,9 @@ internal sealed partial class PutMetricDataFastPath
         if (n > 20)
         {
             var digits = n - 21;
-            if (text[19] != '.' || digits is < 1 or > 7 || !Field(text, 20, digits, out var f))
+            // Up to microseconds (botocore's %f): whole + .999999 stays below the next second as a double; seven
+            // digits might round up to it, and the generic parser's floor would then differ.
+            if (text[19] != '.' || digits is < 1 or > 6 || !Field(text, 20, digits, out var f))
             {
                 return false;
             }

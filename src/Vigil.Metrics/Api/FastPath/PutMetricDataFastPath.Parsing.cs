@@ -94,10 +94,11 @@ internal sealed partial class PutMetricDataFastPath
                 }
                 else if (reader.ValueTextEquals("Timestamp"u8))
                 {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out d.Timestamp))
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var seconds))
                     {
                         return false;
                     }
+                    d.Timestamp = ToMilliseconds(seconds);
                     d.HasTimestamp = true;
                 }
                 else if (reader.ValueTextEquals("Value"u8))
@@ -246,6 +247,10 @@ internal sealed partial class PutMetricDataFastPath
         }
         return reader.TokenType == JsonTokenType.EndArray;
     }
+
+    /// <summary>Epoch seconds rounded to the millisecond, as the generic decoder reads them (Timestamps.FromEpochSeconds):
+    /// 59.9996 is 60.000 there, so it must not floor to 59 here.</summary>
+    private static double ToMilliseconds(double seconds) => Math.Round(seconds * 1000.0) / 1000.0;
 
     private static void EnsureCapacity(ref double[] array, int size)
     {
