@@ -11,7 +11,7 @@ internal sealed class BenchArgs
           ingest-engine --data DIR --input FILE [--writers 2]
               Parses PutMetricData JSON bodies (one per line, gen.py --format awsbatch) and writes them straight
               into a MetricStore under DIR/metrics (fsync), then checkpoints and measures disk and memory.
-          ingest-http --endpoint URL --input FILE [--protocol json|query] [--conns 4] --access-key K --secret S
+          ingest-http --endpoint URL --input FILE [--protocol json|query|cbor] [--conns 4] --access-key K --secret S
               [--region us-east-1] [--preload-max-gb 8]
               POSTs every body as a SigV4-signed PutMetricData over N keep-alive connections.
           query --endpoint URL --access-key K --secret S --start ISO8601 [--hours 24] [--runs 3]

@@ -21,16 +21,16 @@ internal static class HttpIngest
         var endpoint = new Uri(args.Get("endpoint"));
         var input = args.Get("input");
         var protocol = args.Get("protocol", "json");
-        if (protocol is not ("json" or "query" or "logs"))
+        if (protocol is not ("json" or "query" or "cbor" or "logs"))
         {
-            throw new ArgumentException($"--protocol must be json, query or logs, got '{protocol}'");
+            throw new ArgumentException($"--protocol must be json, query, cbor or logs, got '{protocol}'");
         }
         var conns = args.GetInt("conns", 4);
         var preloadMax = (long)(args.GetDouble("preload-max-gb", 8) * (1L << 30));
         using var client = protocol == "logs"
             ? SignedClient.ForLogs(endpoint, conns, args.Get("access-key"), args.Get("secret"), args.Get("region", "us-east-1"))
             : new SignedClient(endpoint, conns, args.Get("access-key"), args.Get("secret"), args.Get("region", "us-east-1"));
-        var target = protocol switch { "json" => "PutMetricData", "logs" => "PutLogEvents", _ => null };
+        var target = protocol switch { "json" or "cbor" => "PutMetricData", "logs" => "PutLogEvents", _ => null };
         if (protocol == "logs")
         {
             await Logs.LogTargets.CreateAsync(client, input).ConfigureAwait(false);
@@ -58,7 +58,7 @@ internal static class HttpIngest
         var workers = new Task<WorkerResult>[conns];
         for (var i = 0; i < conns; i++)
         {
-            workers[i] = Task.Run(() => SendAllAsync(client, target, queue.Reader));
+            workers[i] = Task.Run(() => SendAllAsync(client, target, protocol == "cbor", queue.Reader));
         }
         var results = await Task.WhenAll(workers).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
@@ -98,6 +98,7 @@ internal static class HttpIngest
                 {
                     "json" => new Body(BodyFile.RewriteNamespace(line), Count(line, "\"MetricName\""u8)),
                     "logs" => new Body(line.ToArray(), Count(line, "\"timestamp\""u8)),
+                    "cbor" => CborEncode(BodyFile.RewriteNamespace(line)),
                     _ => QueryEncode(line),
                 };
                 while (!queue.TryWrite(body))
@@ -126,7 +127,7 @@ internal static class HttpIngest
         public string? FirstError { get; set; }
     }
 
-    private static async Task<WorkerResult> SendAllAsync(SignedClient client, string? target, ChannelReader<Body> queue)
+    private static async Task<WorkerResult> SendAllAsync(SignedClient client, string? target, bool cbor, ChannelReader<Body> queue)
     {
         var result = new WorkerResult();
         await foreach (var body in queue.ReadAllAsync().ConfigureAwait(false))
@@ -134,7 +135,8 @@ internal static class HttpIngest
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var (status, response) = await client.SendAsync(body.Data, target).ConfigureAwait(false);
+                var (status, response) = cbor ? await client.SendCborAsync(body.Data, target!).ConfigureAwait(false)
+                    : await client.SendAsync(body.Data, target).ConfigureAwait(false);
                 if ((int)status is < 200 or > 299)
                 {
                     result.Failures++;
@@ -165,6 +167,17 @@ internal static class HttpIngest
             body = body[(at + key.Length)..];
         }
         return count;
+    }
+
+    /// <summary>The same PutMetricData in RPCv2 CBOR, through the server's own decoder and encoder for the shape.</summary>
+    private static Body CborEncode(byte[] json)
+    {
+        var op = Vigil.Protocol.Shapes.CloudWatch.CloudWatchModel.Service.Operations["PutMetricData"];
+        var input = (Vigil.Protocol.Shapes.CloudWatch.PutMetricDataInput)Vigil.Protocol.Codecs.AwsJson.AwsJsonCodec.V1_0.DecodeInput(op,
+            new Vigil.Protocol.Codecs.WireRequest { Method = "POST", Path = "/", Header = _ => null, Body = json });
+        var output = new System.Buffers.ArrayBufferWriter<byte>(json.Length);
+        Vigil.Protocol.Codecs.RpcV2Cbor.CborShapeWriter.Write(new Vigil.Protocol.Codecs.RpcV2Cbor.CborWriter(output), input, op.Input!);
+        return new Body(output.WrittenSpan.ToArray(), input.MetricData!.Count);
     }
 
     /// <summary>The same PutMetricData as an awsQuery form (member lists numbered from 1, ISO 8601 timestamps).</summary>

@@ -74,6 +74,31 @@ internal sealed class SignedClient : IDisposable
         return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false));
     }
 
+    /// <summary>Sends one RPCv2 CBOR call (as the newest Go, Ruby, PHP and Swift SDKs send CloudWatch's).</summary>
+    public async Task<(HttpStatusCode Status, byte[] Body)> SendCborAsync(byte[] body, string operation, CancellationToken ct = default)
+    {
+        var path = $"/service/{TargetPrefix.TrimEnd('.')}/operation/{operation}";
+        var headers = new Dictionary<string, string>(4, StringComparer.OrdinalIgnoreCase)
+        {
+            ["Host"] = _host,
+            ["Content-Type"] = "application/cbor",
+            ["smithy-protocol"] = "rpc-v2-cbor",
+        };
+        SigV4Signer.Sign("POST", path, "", headers, body, _accessKey, _secret, _region, _service, DateTimeOffset.UtcNow);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_endpoint, path)) { Version = HttpVersion.Version11, Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/cbor");
+        request.Headers.TryAddWithoutValidation("Accept", "application/cbor");
+        foreach (var (name, value) in headers)
+        {
+            if (name is not ("Host" or "Content-Type"))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false));
+    }
+
     public static SignedClient ForLogs(Uri endpoint, int connections, string accessKey, string secret, string region) =>
         new(endpoint, connections, accessKey, secret, region, "logs", "application/x-amz-json-1.1", "Logs_20140328.");
 

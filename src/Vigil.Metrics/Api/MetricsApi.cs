@@ -18,6 +18,7 @@ public static class MetricsApi
         var putMetricData = new PutMetricDataFastPath(store);
         handlers.RegisterRaw(CloudWatchModel.Service, "PutMetricData", WireProtocol.AwsJson1_0, putMetricData.HandleAsync);
         handlers.RegisterRaw(CloudWatchModel.Service, "PutMetricData", WireProtocol.AwsQuery, putMetricData.HandleFormAsync);
+        handlers.RegisterRaw(CloudWatchModel.Service, "PutMetricData", WireProtocol.RpcV2Cbor, putMetricData.HandleCborAsync);
         // The audit record keeps the namespace, not the datapoints (up to 1,000 datums and 1 MB a call).
         handlers.RegisterAuditProjection(CloudWatchModel.Service, "PutMetricData", static input => new PutMetricDataInput { Namespace = ((PutMetricDataInput)input).Namespace });
         var list = new ListMetricsHandler(store);

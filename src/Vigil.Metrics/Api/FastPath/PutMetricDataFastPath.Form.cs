@@ -39,16 +39,11 @@ internal sealed partial class PutMetricDataFastPath
                 }
                 if (n == datum + 1)
                 {
-                    if ((datum > 0 && !EndDatum(s)) || s.DatumCount == s.Datums.Length)
+                    if ((datum > 0 && !EndDatum(s)) || !NextDatum(s))
                     {
-                        return false; // over 1,000: the generic path says so
+                        return false;
                     }
                     datum = n;
-                    ref var fresh = ref s.Datums[s.DatumCount++];
-                    fresh = default;
-                    fresh.NameStart = -1;
-                    fresh.Unit = -1;
-                    fresh.DimStart = s.DimCount;
                 }
                 else if (n != datum)
                 {
@@ -161,19 +156,12 @@ internal sealed partial class PutMetricDataFastPath
         {
             member = member[16..];
             d.HasSet = true;
-            var which = member.SequenceEqual("SampleCount"u8) ? 1 : member.SequenceEqual("Sum"u8) ? 2 : member.SequenceEqual("Minimum"u8) ? 4 : member.SequenceEqual("Maximum"u8) ? 8 : 0;
+            var which = StatisticBit(member);
             if (which == 0 || (d.SetSeen & which) != 0 || !FormDouble(value, out var v))
             {
                 return false;
             }
-            d.SetSeen |= which;
-            switch (which)
-            {
-                case 1: d.SetCount = v; break;
-                case 2: d.SetSum = v; break;
-                case 4: d.SetMin = v; break;
-                default: d.SetMax = v; break;
-            }
+            SetStatistic(ref d, which, v);
             return true;
         }
         return false;
@@ -194,12 +182,7 @@ internal sealed partial class PutMetricDataFastPath
                 return false;
             }
         }
-        if (d.HasValues && !d.HasCounts)
-        {
-            EnsureCapacity(ref s.Counts, s.CountCount + d.ValuesCount);
-            s.Counts.AsSpan(s.CountCount, d.ValuesCount).Fill(1);
-            s.CountCount += d.ValuesCount;
-        }
+        FillCounts(s, d);
         return true;
     }
 

@@ -60,15 +60,11 @@ internal sealed partial class PutMetricDataFastPath
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
-            if (s.DatumCount == s.Datums.Length)
+            if (!NextDatum(s))
             {
-                return false; // over 1,000: the generic path says so
+                return false;
             }
-            ref var d = ref s.Datums[s.DatumCount++];
-            d = default;
-            d.NameStart = -1;
-            d.Unit = -1;
-            d.DimStart = s.DimCount;
+            ref var d = ref s.Datums[s.DatumCount - 1];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("MetricName"u8))
@@ -80,7 +76,8 @@ internal sealed partial class PutMetricDataFastPath
                 }
                 else if (reader.ValueTextEquals("Dimensions"u8))
                 {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray || !ParseDims(ref reader, s, ref d))
+                    // A repeated member replaces the earlier one in the generic decoder: declined rather than merged.
+                    if (s.DimCount != d.DimStart || !reader.Read() || reader.TokenType != JsonTokenType.StartArray || !ParseDims(ref reader, s, ref d))
                     {
                         return false;
                     }
@@ -118,6 +115,10 @@ internal sealed partial class PutMetricDataFastPath
                 }
                 else if (reader.ValueTextEquals("Values"u8))
                 {
+                    if (d.HasValues)
+                    {
+                        return false;
+                    }
                     d.ValuesStart = s.ValueCount;
                     if (!reader.Read() || !Numbers(ref reader, ref s.Values, ref s.ValueCount, out d.ValuesCount))
                     {
@@ -151,13 +152,7 @@ internal sealed partial class PutMetricDataFastPath
             {
                 return false;
             }
-            if (d.HasValues && !d.HasCounts)
-            {
-                // Keep Values and Counts aligned: absent counts are ones.
-                EnsureCapacity(ref s.Counts, s.CountCount + d.ValuesCount);
-                s.Counts.AsSpan(s.CountCount, d.ValuesCount).Fill(1);
-                s.CountCount += d.ValuesCount;
-            }
+            FillCounts(s, d);
         }
         return reader.TokenType == JsonTokenType.EndArray;
     }
@@ -208,24 +203,17 @@ internal sealed partial class PutMetricDataFastPath
         {
             return false;
         }
-        var seen = 0;
+        d.SetSeen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var which = reader.ValueTextEquals("SampleCount"u8) ? 1 : reader.ValueTextEquals("Sum"u8) ? 2 : reader.ValueTextEquals("Minimum"u8) ? 4 : reader.ValueTextEquals("Maximum"u8) ? 8 : 0;
+            var which = StatisticBit(reader.HasValueSequence || reader.ValueIsEscaped ? default : reader.ValueSpan);
             if (which == 0 || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var v))
             {
                 return false;
             }
-            seen |= which;
-            switch (which)
-            {
-                case 1: d.SetCount = v; break;
-                case 2: d.SetSum = v; break;
-                case 4: d.SetMin = v; break;
-                default: d.SetMax = v; break;
-            }
+            SetStatistic(ref d, which, v);
         }
-        return reader.TokenType == JsonTokenType.EndObject && seen == 15;
+        return reader.TokenType == JsonTokenType.EndObject && d.SetSeen == 15;
     }
 
     private static bool Numbers(ref Utf8JsonReader reader, ref double[] into, ref int count, out int n)

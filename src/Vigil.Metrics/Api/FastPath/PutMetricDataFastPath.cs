@@ -12,7 +12,7 @@ namespace Vigil.Metrics.Api.FastPath;
 /// <summary>
 /// PutMetricData straight from the request body into a WAL batch — JSON 1.0 in one pass with
 /// <see cref="Utf8JsonReader"/>, strings kept as slices of the body; awsQuery forms in one pass over their pairs
-/// (PutMetricDataFastPath.Form.cs) — series found by their byte key (no string decoded for a known series), state
+/// (PutMetricDataFastPath.Form.cs); RPCv2 CBOR with its pull reader (PutMetricDataFastPath.Cbor.cs) — series found by their byte key (no string decoded for a known series), state
 /// reused across calls. It accepts only input that is plainly valid — the common shape agents and SDKs send — and
 /// declines everything else (escaped JSON strings, EntityMetricData, ISO timestamps in JSON, anything at or beyond a limit), which
 /// the gateway then runs through the generic decoder, validator and <see cref="PutMetricDataHandler"/>: one set of
@@ -29,13 +29,24 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
 
     /// <summary>A JSON 1.0 body: strings are slices of it.</summary>
     public ValueTask<RawCallResult> HandleAsync(CallContext context, ReadOnlyMemory<byte> body, CancellationToken ct) =>
-        HandleAsync(context, body, form: false, ct);
+        HandleAsync(context, body, Wire.Json, ct);
 
     /// <summary>An awsQuery form body: strings are unescaped into the state's text buffer.</summary>
     public ValueTask<RawCallResult> HandleFormAsync(CallContext context, ReadOnlyMemory<byte> body, CancellationToken ct) =>
-        HandleAsync(context, body, form: true, ct);
+        HandleAsync(context, body, Wire.Form, ct);
 
-    private async ValueTask<RawCallResult> HandleAsync(CallContext context, ReadOnlyMemory<byte> body, bool form, CancellationToken ct)
+    /// <summary>An RPCv2 CBOR body: text strings are slices of it.</summary>
+    public ValueTask<RawCallResult> HandleCborAsync(CallContext context, ReadOnlyMemory<byte> body, CancellationToken ct) =>
+        HandleAsync(context, body, Wire.Cbor, ct);
+
+    private enum Wire
+    {
+        Json,
+        Form,
+        Cbor,
+    }
+
+    private async ValueTask<RawCallResult> HandleAsync(CallContext context, ReadOnlyMemory<byte> body, Wire wire, CancellationToken ct)
     {
         if (context.RequestBytes > PutMetricDataHandler.MaxRequestBytes)
         {
@@ -51,12 +62,18 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
         {
             state.Reset();
             var now = store.Clock.GetUtcNow().ToUnixTimeSeconds();
-            if (!(form ? ParseForm(body.Span, state) : Parse(body.Span, state)))
+            var parsed = wire switch
+            {
+                Wire.Json => Parse(body.Span, state),
+                Wire.Form => ParseForm(body.Span, state),
+                _ => ParseCbor(body.Span, state),
+            };
+            if (!parsed)
             {
                 return RawCallResult.NotHandled;
             }
-            // Offsets point into the body (JSON) or into the unescaped text (form).
-            var text = form ? state.Text.AsSpan(0, state.TextLength) : body.Span;
+            // Offsets point into the body (JSON, CBOR) or into the unescaped text (form).
+            var text = wire == Wire.Form ? state.Text.AsSpan(0, state.TextLength) : body.Span;
             if (!Valid(text, state, now))
             {
                 return RawCallResult.NotHandled;
@@ -72,6 +89,48 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
         }
         await write.ConfigureAwait(false);
         return new RawCallResult(true, null, new PutMetricDataInput { Namespace = ns });
+    }
+
+    /// <summary>The next datum slot, reset; false when 1,000 are taken (the generic path reports the limit).</summary>
+    private static bool NextDatum(State s)
+    {
+        if (s.DatumCount == s.Datums.Length)
+        {
+            return false;
+        }
+        ref var d = ref s.Datums[s.DatumCount++];
+        d = default;
+        d.NameStart = -1;
+        d.Unit = -1;
+        d.DimStart = s.DimCount;
+        return true;
+    }
+
+    /// <summary>Values without Counts count one each: keeps the counts aligned with the values.</summary>
+    private static void FillCounts(State s, in Datum d)
+    {
+        if (d.HasValues && !d.HasCounts)
+        {
+            EnsureCapacity(ref s.Counts, s.CountCount + d.ValuesCount);
+            s.Counts.AsSpan(s.CountCount, d.ValuesCount).Fill(1);
+            s.CountCount += d.ValuesCount;
+        }
+    }
+
+    /// <summary>A StatisticValues member's bit (1, 2, 4, 8), or 0 for another name.</summary>
+    private static int StatisticBit(ReadOnlySpan<byte> name) =>
+        name.SequenceEqual("SampleCount"u8) ? 1 : name.SequenceEqual("Sum"u8) ? 2 : name.SequenceEqual("Minimum"u8) ? 4 : name.SequenceEqual("Maximum"u8) ? 8 : 0;
+
+    private static void SetStatistic(ref Datum d, int bit, double value)
+    {
+        d.SetSeen |= bit;
+        switch (bit)
+        {
+            case 1: d.SetCount = value; break;
+            case 2: d.SetSum = value; break;
+            case 4: d.SetMin = value; break;
+            default: d.SetMax = value; break;
+        }
     }
 
     private struct Dim

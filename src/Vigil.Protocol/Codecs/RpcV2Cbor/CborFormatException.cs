@@ -7,7 +7,7 @@ namespace Vigil.Protocol.Codecs.RpcV2Cbor;
 /// IndexOutOfRange, Overflow or OutOfMemory, so the gateway can map this one type to a
 /// client error (SerializationException) and treat anything else as a server bug.
 /// </summary>
-internal sealed class CborFormatException : FormatException
+public sealed class CborFormatException : FormatException
 {
     public CborFormatException(string reason, int offset)
         : base(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Invalid CBOR at byte offset {offset}: {reason}"))

@@ -3,7 +3,7 @@ using System.Text.Unicode;
 namespace Vigil.Protocol.Codecs.RpcV2Cbor;
 
 /// <summary>Skipping whole data items: unknown members and the fuzz target's fast path.</summary>
-internal ref partial struct CborReader
+public ref partial struct CborReader
 {
     /// <summary>
     /// Skips one complete data item of any kind, including nested containers and tags, checking

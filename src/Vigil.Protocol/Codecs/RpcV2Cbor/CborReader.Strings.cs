@@ -5,7 +5,7 @@ using System.Text.Unicode;
 namespace Vigil.Protocol.Codecs.RpcV2Cbor;
 
 /// <summary>Text and byte strings, including indefinite-length (chunked) ones.</summary>
-internal ref partial struct CborReader
+public ref partial struct CborReader
 {
     /// <summary>Reads a text string of either length form and checks that it is valid UTF-8.</summary>
     public string ReadTextString()

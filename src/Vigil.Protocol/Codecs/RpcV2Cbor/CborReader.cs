@@ -16,7 +16,7 @@ namespace Vigil.Protocol.Codecs.RpcV2Cbor;
 /// caller loop or allocate more than the input size.
 /// Non-minimal encodings (e.g. 0x1800 for 0) are accepted, as RFC 8949 §5.1 allows decoders to.
 /// </remarks>
-internal ref partial struct CborReader
+public ref partial struct CborReader
 {
     /// <summary>Deepest nesting accepted; the depth bitmask below holds at most 64 levels.</summary>
     public const int DefaultMaxDepth = 64;

@@ -5,7 +5,7 @@ namespace Vigil.Protocol.Codecs.RpcV2Cbor;
 /// Simple values of major type 7 are split out because decoders branch on them:
 /// null means "member absent", and doubles may arrive as any of the float widths.
 /// </summary>
-internal enum CborType : byte
+public enum CborType : byte
 {
     UnsignedInteger,
     NegativeInteger,
