@@ -10,13 +10,14 @@ using Vigil.Protocol.Shapes.CloudWatch;
 namespace Vigil.Metrics.Api.FastPath;
 
 /// <summary>
-/// PutMetricData straight from the request body into a WAL batch — JSON 1.0 in one pass with
-/// <see cref="Utf8JsonReader"/>, strings kept as slices of the body; awsQuery forms in one pass over their pairs
-/// (PutMetricDataFastPath.Form.cs); RPCv2 CBOR with its pull reader (PutMetricDataFastPath.Cbor.cs) — series found by their byte key (no string decoded for a known series), state
-/// reused across calls. It accepts only input that is plainly valid — the common shape agents and SDKs send — and
-/// declines everything else (escaped JSON strings, EntityMetricData, ISO timestamps in JSON, anything at or beyond a limit), which
-/// the gateway then runs through the generic decoder, validator and <see cref="PutMetricDataHandler"/>: one set of
-/// rules and error messages, and a fast path that never has to reproduce them.
+/// PutMetricData straight from the request body into a WAL batch, in each of CloudWatch's protocols: JSON 1.0 in one
+/// pass with <see cref="Utf8JsonReader"/>, strings kept as slices of the body; awsQuery forms in one pass over their
+/// pairs (PutMetricDataFastPath.Form.cs); RPCv2 CBOR with its pull reader (PutMetricDataFastPath.Cbor.cs). Series are
+/// found by their byte key (no string decoded for a known series); state is reused across calls. It accepts only
+/// input that is plainly valid — the common shape agents and SDKs send — and declines everything else (escaped JSON
+/// strings, EntityMetricData, ISO timestamps in JSON, repeated members, anything at or beyond a limit), which the
+/// gateway then runs through the generic decoder, validator and <see cref="PutMetricDataHandler"/>: one set of rules
+/// and error messages, and a fast path that never has to reproduce them.
 /// </summary>
 internal sealed partial class PutMetricDataFastPath(MetricStore store)
 {
