@@ -30,14 +30,14 @@ internal static class SealOrder
             maxSeq = Math.Max(maxSeq, seq);
         }
 
-        var seqBits = Bits(Span(minSeq, maxSeq));
-        if (Bits(Span(minTs, maxTs)) + seqBits <= 64 && seqBits < 64)
+        var seqBits = Bits(Offset(minSeq, maxSeq));
+        if (Bits(Offset(minTs, maxTs)) + seqBits <= 64 && seqBits < 64)
         {
             var keys = new ulong[indices.Length];
             for (var k = 0; k < keys.Length; k++)
             {
                 var i = indices[k];
-                keys[k] = (Span(minTs, view.Timestamp(i)) << seqBits) | Span(minSeq, view.Seq(i));
+                keys[k] = (Offset(minTs, view.Timestamp(i)) << seqBits) | Offset(minSeq, view.Seq(i));
             }
 
             keys.AsSpan().Sort(indices);
@@ -74,8 +74,8 @@ internal static class SealOrder
             maxStream = Math.Max(maxStream, view.Stream(i));
         }
 
-        var seqBits = Bits(Span(minSeq, maxSeq));
-        var streamBits = Bits(Span(minStream, maxStream));
+        var seqBits = Bits(Offset(minSeq, maxSeq));
+        var streamBits = Bits(Offset(minStream, maxStream));
         if (1 + streamBits + seqBits <= 64)
         {
             var keys = new ulong[indices.Length];
@@ -83,7 +83,7 @@ internal static class SealOrder
             {
                 var i = indices[k];
                 var kind = kinds[k] ? 1UL : 0UL;
-                keys[k] = (kind << (streamBits + seqBits)) | (Span(minStream, view.Stream(i)) << seqBits) | Span(minSeq, view.Seq(i));
+                keys[k] = (kind << (streamBits + seqBits)) | (Offset(minStream, view.Stream(i)) << seqBits) | Offset(minSeq, view.Seq(i));
             }
 
             keys.AsSpan().Sort(indices);
@@ -100,7 +100,7 @@ internal static class SealOrder
     }
 
     /// <summary><paramref name="value"/> − <paramref name="min"/> as an unsigned number: exact for any min ≤ value.</summary>
-    private static ulong Span(long min, long value) => unchecked((ulong)value - (ulong)min);
+    private static ulong Offset(long min, long value) => unchecked((ulong)value - (ulong)min);
 
     private static int Bits(ulong range) => 64 - BitOperations.LeadingZeroCount(range);
 }

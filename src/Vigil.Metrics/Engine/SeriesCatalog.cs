@@ -267,11 +267,9 @@ internal sealed class ByteKeyComparer : IEqualityComparer<byte[]>, IAlternateEqu
     public static readonly ByteKeyComparer Instance = new();
 
     public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-    public int GetHashCode(byte[] obj) => Hash(obj);
+    // Every datum of a PutMetricData call probes this table: KeyHash is ~2x faster than HashCode.AddBytes here.
+    public int GetHashCode(byte[] obj) => KeyHash.Hash(obj);
     public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-    public int GetHashCode(ReadOnlySpan<byte> alternate) => Hash(alternate);
+    public int GetHashCode(ReadOnlySpan<byte> alternate) => KeyHash.Hash(alternate);
     public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
-
-    // Every datum of a PutMetricData call probes this table: KeyHash is ~5x faster than HashCode.AddBytes here.
-    private static int Hash(ReadOnlySpan<byte> bytes) => KeyHash.Hash(bytes);
 }

@@ -97,7 +97,7 @@ public sealed class GatewayPipeline(
 
             // 3. Data-plane fast path (it declines anything unusual, which then takes the generic path below).
             var handled = false;
-            if ((route.Protocol != WireProtocol.AwsQuery || route.QueryFormInBody) && handlers.TryGetRaw(op, route.Protocol, out var fastPath))
+            if (route.QueryParameters is null && handlers.TryGetRaw(op, route.Protocol, out var fastPath))
             {
                 var result = await fastPath(context, request.Body, ct).ConfigureAwait(false);
                 if (result.Handled)
@@ -111,8 +111,8 @@ public sealed class GatewayPipeline(
             if (!handled)
             {
                 // 4. Decode and validate before any work is done.
-                input = route.Protocol == WireProtocol.AwsQuery
-                    ? AwsQueryCodec.DecodeInput(op, route.QueryParameters!)
+                input = route.QueryParameters is not null
+                    ? AwsQueryCodec.DecodeInput(op, route.QueryParameters)
                     : route.Codec.DecodeInput(op, route.PathLabels is null ? request : request with { PathLabels = route.PathLabels });
                 if (op.Input is not null)
                 {

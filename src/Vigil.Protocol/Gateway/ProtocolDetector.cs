@@ -99,8 +99,6 @@ public sealed class ProtocolDetector(ServiceCatalog catalog)
             Operation = op,
             OperationName = action,
             QueryParameters = parameters,
-            ParseQueryParameters = inBody ? () => QueryParameters.Parse(request.Body.Span) : null,
-            QueryFormInBody = inBody,
             ScopeService = scope,
             Error = service is null ? GatewayErrors.UnknownService($"query Version {version ?? "(none)"}")
                 : op is null ? GatewayErrors.InvalidAction(action) : null,

@@ -13,24 +13,11 @@ public sealed class RequestRoute
     public Operation? Operation { get; init; }
     /// <summary>The operation name the request asked for, even when it is unknown.</summary>
     public string? OperationName { get; init; }
-    private QueryNode? _queryParameters;
-    private Func<QueryNode>? _parseQueryParameters;
-
     /// <summary>
-    /// awsQuery parameters, parsed once to decode the input. A form that came in the body alone is parsed on first
-    /// use (<see cref="ParseQueryParameters"/>), so a fast path that reads the body itself never builds the tree.
+    /// awsQuery parameters when routing had to parse them (a URL query, or an escaped key). Null for a form that is
+    /// the whole body, routed by a scan: a fast path reads that body itself, the generic decoder parses it then.
     /// </summary>
-    public QueryNode? QueryParameters
-    {
-        get => _queryParameters ??= _parseQueryParameters?.Invoke();
-        init => _queryParameters = value;
-    }
-
-    /// <summary>Parses the parameters when they are first asked for.</summary>
-    public Func<QueryNode>? ParseQueryParameters { init => _parseQueryParameters = value; }
-
-    /// <summary>An awsQuery call whose whole form is the body: a fast path for the operation may read it.</summary>
-    public bool QueryFormInBody { get; init; }
+    public QueryNode? QueryParameters { get; init; }
     public IReadOnlyDictionary<string, string>? PathLabels { get; init; }
     /// <summary>The service named by the SigV4 credential scope, if the request is signed.</summary>
     public string? ScopeService { get; init; }

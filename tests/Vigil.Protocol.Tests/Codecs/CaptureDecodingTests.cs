@@ -145,9 +145,11 @@ public sealed class CaptureDecodingTests
     {
         var capture = All.First(c => c.File.Contains("boto3-1.26", StringComparison.Ordinal) && c.ToWire().Body.Length > 0
             && System.Text.Encoding.UTF8.GetString(c.DecompressedBody).StartsWith("Action=PutMetricData&", StringComparison.Ordinal));
-        var route = Detector.Detect(capture.ToWire());
+        var request = capture.ToWire();
+        var route = Detector.Detect(request);
         route.Protocol.ShouldBe(WireProtocol.AwsQuery);
-        var input = (PutMetricDataInput)AwsQueryCodec.DecodeInput(route.Operation!, route.QueryParameters!);
+        // A body-only form is routed without its tree (QueryParameters null); the codec parses it, as the gateway does.
+        var input = (PutMetricDataInput)route.Codec.DecodeInput(route.Operation!, request);
         input.Namespace.ShouldBe("MyApp/Perf");
         input.MetricData!.Count.ShouldBe(3);
         var latency = input.MetricData[0];

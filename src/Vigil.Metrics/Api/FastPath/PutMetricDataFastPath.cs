@@ -142,7 +142,7 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
     private struct Datum
     {
         public int NameStart, NameLength, DimStart, DimCount, Unit, ValuesStart, ValuesCount, Resolution, SetSeen;
-        public bool HasTimestamp, HasValue, HasValues, HasCounts, HasSet, Bad;
+        public bool HasTimestamp, HasValue, HasValues, HasCounts, HasSet;
         public double Timestamp, Value, SetCount, SetSum, SetMin, SetMax;
     }
 
