@@ -21,17 +21,11 @@ public sealed class SeriesCatalog
     private readonly List<SeriesInfo> _byId = [];
     private readonly Dictionary<(string Account, string Region), Dictionary<MetricIdentity, List<SeriesInfo>>> _metrics = [];
 
-    // The ingestion fast path's index: the series' identity as the bytes it arrives in (see SeriesByteKey), so a
-    // known series is found without decoding a single string. Lock-free reads; filled on first sight.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<byte[], SeriesInfo> _byBytes = new(ByteKeyComparer.Instance);
-    private System.Collections.Concurrent.ConcurrentDictionary<byte[], SeriesInfo>.AlternateLookup<ReadOnlySpan<byte>> ByBytes =>
-        _byBytes.GetAlternateLookup<ReadOnlySpan<byte>>();
-
-    /// <summary>The series whose byte key is <paramref name="key"/>, if the fast path has seen it.</summary>
-    public bool TryGetByBytes(ReadOnlySpan<byte> key, out SeriesInfo info) => ByBytes.TryGetValue(key, out info!);
-
-    /// <summary>Remembers <paramref name="info"/> under its byte key.</summary>
-    public void AddByBytes(ReadOnlySpan<byte> key, SeriesInfo info) => _byBytes.TryAdd(key.ToArray(), info);
+    /// <summary>
+    /// The ingestion fast path's index: the series' identity as the bytes it arrives in, so a known series is found
+    /// without decoding a single string. Lock-free reads; filled on first sight.
+    /// </summary>
+    public ByteKeyIndex<SeriesInfo> ByBytes { get; } = new();
 
     public int Count
     {
@@ -259,17 +253,4 @@ public sealed class SeriesCatalog
     }
 
     private const uint SnapshotMagic = 0x5352_4D56; // "VMRS"
-}
-
-/// <summary>Ordinal equality over byte arrays, with span lookups (no array per probe).</summary>
-internal sealed class ByteKeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-{
-    public static readonly ByteKeyComparer Instance = new();
-
-    public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-    // Every datum of a PutMetricData call probes this table: KeyHash is ~2x faster than HashCode.AddBytes here.
-    public int GetHashCode(byte[] obj) => KeyHash.Hash(obj);
-    public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-    public int GetHashCode(ReadOnlySpan<byte> alternate) => KeyHash.Hash(alternate);
-    public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
 }

@@ -16,6 +16,9 @@ public static class KeyHash
 
     public static int Hash(ReadOnlySpan<byte> key) => (int)Hash64(key, s_seed);
 
+    /// <summary>The full 64 bits under this process's seed.</summary>
+    public static ulong Hash64(ReadOnlySpan<byte> key) => Hash64(key, s_seed);
+
     /// <summary>The 64-bit hash under an explicit seed (tests use it to compare runs).</summary>
     public static ulong Hash64(ReadOnlySpan<byte> key, ulong seed)
     {

@@ -6,6 +6,7 @@ using Vigil.Metrics.Engine;
 using Vigil.Metrics.Model;
 using Vigil.Protocol.Gateway;
 using Vigil.Protocol.Shapes.CloudWatch;
+using Vigil.Storage.Hashing;
 
 namespace Vigil.Metrics.Api.FastPath;
 
@@ -141,7 +142,8 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
 
     private struct Datum
     {
-        public int NameStart, NameLength, DimStart, DimCount, Unit, ValuesStart, ValuesCount, Resolution, SetSeen;
+        public int NameStart, NameLength, DimStart, DimCount, Unit, ValuesStart, ValuesCount, Resolution, SetSeen, KeyStart, KeyLength;
+        public ulong Hash;
         public bool HasTimestamp, HasValue, HasValues, HasCounts, HasSet;
         public double Timestamp, Value, SetCount, SetSum, SetMin, SetMax;
     }
@@ -239,43 +241,37 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
 
     // ---- resolution: byte key → series, then the batch ----
 
+    // How many datums ahead of its probe a series slot is prefetched (its key half as far): enough to cover a miss to
+    // memory with the work of the datums between.
+    private const int PrefetchDistance = 8;
+
     private void Resolve(CallContext context, ReadOnlySpan<byte> body, State s, long now)
     {
-        var account = context.Identity.AccountId;
-        var region = context.Region;
-        Span<int> order = stackalloc int[30];
-        for (var i = 0; i < s.DatumCount; i++)
+        var index = store.Catalog.ByBytes;
+        while (!BuildKeys(context, body, s))
         {
+            s.Key = new byte[s.Key.Length * 2];
+        }
+        // Probing in order with each datum's slot requested PrefetchDistance datums ahead, the cache misses of
+        // neighbouring datums overlap instead of queueing one after another.
+        var n = s.DatumCount;
+        for (var i = 0; i < Math.Min(n, PrefetchDistance); i++)
+        {
+            index.Prefetch(s.Datums[i].Hash);
+        }
+        for (var i = 0; i < n; i++)
+        {
+            if (i + PrefetchDistance < n)
+            {
+                index.Prefetch(s.Datums[i + PrefetchDistance].Hash);
+            }
+            if (i + (PrefetchDistance / 2) < n)
+            {
+                index.PrefetchKey(s.Datums[i + (PrefetchDistance / 2)].Hash);
+            }
             ref var d = ref s.Datums[i];
-            var highRes = d.Resolution == 1;
-            var unit = d.Unit < 0 ? "None" : s_unitNames[d.Unit];
-            // Byte key: account, region, namespace, name, unit, resolution, then dimensions by name; 0-separated
-            // (escaped strings are declined, so no field contains a 0 byte).
-            var key = new KeyWriter(s.Key);
-            key.Add(account);
-            key.Add(region);
-            key.Add(body.Slice(s.NsStart, s.NsLength));
-            key.Add(body.Slice(d.NameStart, d.NameLength));
-            key.Add((byte)(d.Unit + 1), highRes ? (byte)1 : (byte)0);
-            var dims = order[..d.DimCount];
-            for (var k = 0; k < dims.Length; k++)
-            {
-                dims[k] = d.DimStart + k;
-            }
-            SortDims(body, s.Dims, dims);
-            foreach (var k in dims)
-            {
-                key.Add(body.Slice(s.Dims[k].NameStart, s.Dims[k].NameLength));
-                key.Add(body.Slice(s.Dims[k].ValueStart, s.Dims[k].ValueLength));
-            }
-            if (key.Overflow)
-            {
-                s.Key = new byte[s.Key.Length * 2];
-                i--;
-                continue;
-            }
-            var keyBytes = s.Key.AsSpan(0, key.Length);
-            if (!store.Catalog.TryGetByBytes(keyBytes, out var series))
+            var keyBytes = s.Key.AsSpan(d.KeyStart, d.KeyLength);
+            if (!index.TryGet(keyBytes, d.Hash, out var series))
             {
                 var dimensions = new MetricDimension[d.DimCount];
                 for (var k = 0; k < d.DimCount; k++)
@@ -284,8 +280,9 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
                     dimensions[k] = new MetricDimension(Encoding.UTF8.GetString(body.Slice(dim.NameStart, dim.NameLength)), Encoding.UTF8.GetString(body.Slice(dim.ValueStart, dim.ValueLength)));
                 }
                 var metric = new MetricIdentity(Encoding.UTF8.GetString(body.Slice(s.NsStart, s.NsLength)), Encoding.UTF8.GetString(body.Slice(d.NameStart, d.NameLength)), dimensions);
-                series = store.Catalog.GetOrAdd(new SeriesKey(account, region, metric, unit, highRes), out _);
-                store.Catalog.AddByBytes(keyBytes, series);
+                var unit = d.Unit < 0 ? "None" : s_unitNames[d.Unit];
+                series = store.Catalog.GetOrAdd(new SeriesKey(context.Identity.AccountId, context.Region, metric, unit, d.Resolution == 1), out _);
+                series = index.GetOrAdd(keyBytes, series);
             }
             var ts = d.HasTimestamp ? (long)Math.Floor(d.Timestamp) : now;
             if (d.HasValue)
@@ -308,6 +305,58 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
                 s.Batch.AddSet(series, ts, d.SetCount, d.SetSum, d.SetMin, d.SetMax);
             }
         }
+    }
+
+    /// <summary>
+    /// Every datum's byte key, one after another in the state's key buffer, and its hash: account, region, namespace,
+    /// name, unit, resolution, then the dimensions by name; 0-separated (escaped strings are declined, so no field
+    /// holds a 0 byte). False when the buffer is too small.
+    /// </summary>
+    private static bool BuildKeys(CallContext context, ReadOnlySpan<byte> body, State s)
+    {
+        var prefix = new KeyWriter(s.Key);
+        prefix.Add(context.Identity.AccountId);
+        prefix.Add(context.Region);
+        prefix.Add(body.Slice(s.NsStart, s.NsLength));
+        if (prefix.Overflow)
+        {
+            return false;
+        }
+        var prefixLength = prefix.Length;
+        var at = 0;
+        Span<int> order = stackalloc int[30];
+        for (var i = 0; i < s.DatumCount; i++)
+        {
+            ref var d = ref s.Datums[i];
+            if (at + prefixLength > s.Key.Length)
+            {
+                return false;
+            }
+            s.Key.AsSpan(0, prefixLength).CopyTo(s.Key.AsSpan(at));
+            var key = new KeyWriter(s.Key.AsSpan(at)) { Length = prefixLength };
+            key.Add(body.Slice(d.NameStart, d.NameLength));
+            key.Add((byte)(d.Unit + 1), d.Resolution == 1 ? (byte)1 : (byte)0);
+            var dims = order[..d.DimCount];
+            for (var k = 0; k < dims.Length; k++)
+            {
+                dims[k] = d.DimStart + k;
+            }
+            SortDims(body, s.Dims, dims);
+            foreach (var k in dims)
+            {
+                key.Add(body.Slice(s.Dims[k].NameStart, s.Dims[k].NameLength));
+                key.Add(body.Slice(s.Dims[k].ValueStart, s.Dims[k].ValueLength));
+            }
+            if (key.Overflow)
+            {
+                return false;
+            }
+            d.KeyStart = at;
+            d.KeyLength = key.Length;
+            d.Hash = ByteKeyIndex.HashOf(s.Key.AsSpan(at, key.Length));
+            at += key.Length;
+        }
+        return true;
     }
 
     private static void SortDims(ReadOnlySpan<byte> body, Dim[] dims, Span<int> order)
