@@ -177,6 +177,13 @@ public sealed class GatewayPipelineTests
         bad.Status.ShouldBe(400);
         JsonDocument.Parse(bad.Body).RootElement.GetProperty("__type").GetString().ShouldEndWith("SerializationException");
 
+        // An epoch timestamp no date can hold (found by the fast path's mutation test): the caller's error, not a 500.
+        var farFuture = await _gateway.JsonAsync("GraniteServiceVersion20100801.PutMetricData", "application/x-amz-json-1.0",
+            """{"Namespace":"App","MetricData":[{"MetricName":"m","Value":1,"Timestamp":17415817809996}]}""", "monitoring");
+        farFuture.Status.ShouldBe(400, farFuture.Text);
+        JsonDocument.Parse(farFuture.Body).RootElement.GetProperty("__type").GetString().ShouldEndWith("SerializationException");
+        _stored.ShouldBeEmpty();
+
         var unknown = await _gateway.JsonAsync("Logs_20140328.MakeCoffee", "application/x-amz-json-1.1", "{}", "logs");
         unknown.Status.ShouldBe(400);
         JsonDocument.Parse(unknown.Body).RootElement.GetProperty("__type").GetString().ShouldBe("UnknownOperationException");

@@ -1,166 +1,138 @@
-using System.Text.Json;
 using Vigil.Protocol.Codecs.AwsJson;
 
 namespace Vigil.Metrics.Api.FastPath;
 
-/// <summary>One pass over the JSON body with <see cref="Utf8JsonReader"/>: strings stay slices of the body.</summary>
+/// <summary>One pass over the JSON body with <see cref="PlainJsonScanner"/>: strings stay slices of the body.</summary>
 internal sealed partial class PutMetricDataFastPath
 {
     // ---- parsing: false = decline (let the generic path answer) ----
 
     private static bool Parse(ReadOnlySpan<byte> body, State s)
     {
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("Namespace"u8))
-                {
-                    if (!reader.Read() || !Text(ref reader, out s.NsStart, out s.NsLength))
-                    {
-                        return false;
-                    }
-                }
-                else if (reader.ValueTextEquals("MetricData"u8))
-                {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray || !ParseDatums(ref reader, s))
-                    {
-                        return false;
-                    }
-                }
-                else if (reader.ValueTextEquals("StrictEntityValidation"u8))
-                {
-                    if (!reader.Read() || reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
-                    {
-                        return false;
-                    }
-                }
-                else
-                {
-                    return false;
-                }
-            }
-            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() && s.NsStart >= 0;
-        }
-        catch (JsonException)
+        var json = new PlainJsonScanner(body);
+        if (!json.Take((byte)'{'))
         {
             return false;
         }
+        do
+        {
+            if (!json.TryName(out var name))
+            {
+                return false;
+            }
+            var ok = name.SequenceEqual("MetricData"u8) ? ParseDatums(ref json, s)
+                : name.SequenceEqual("Namespace"u8) ? json.TryString(out s.NsStart, out s.NsLength)
+                : name.SequenceEqual("StrictEntityValidation"u8) && json.TryBoolean(out _);
+            if (!ok)
+            {
+                return false;
+            }
+        }
+        while (json.Take((byte)','));
+        return json.Take((byte)'}') && json.AtEnd() && s.NsStart >= 0;
     }
 
-    private static bool Text(ref Utf8JsonReader reader, out int start, out int length) =>
-        JsonBodySlices.TryPlainString(ref reader, out start, out length);
-
-    private static bool ParseDatums(ref Utf8JsonReader reader, State s)
+    private static bool ParseDatums(ref PlainJsonScanner json, State s)
     {
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        if (!json.Take((byte)'[') || json.Take((byte)']'))
         {
-            if (!NextDatum(s))
+            return false; // none: the generic path reports it
+        }
+        do
+        {
+            if (!json.Take((byte)'{') || !NextDatum(s))
             {
                 return false;
             }
             ref var d = ref s.Datums[s.DatumCount - 1];
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            do
             {
-                if (reader.ValueTextEquals("MetricName"u8))
-                {
-                    if (!reader.Read() || !Text(ref reader, out d.NameStart, out d.NameLength))
-                    {
-                        return false;
-                    }
-                }
-                else if (reader.ValueTextEquals("Dimensions"u8))
-                {
-                    // A repeated member replaces the earlier one in the generic decoder: declined rather than merged.
-                    if (s.DimCount != d.DimStart || !reader.Read() || reader.TokenType != JsonTokenType.StartArray || !ParseDims(ref reader, s, ref d))
-                    {
-                        return false;
-                    }
-                }
-                else if (reader.ValueTextEquals("Unit"u8))
-                {
-                    if (!reader.Read() || !Text(ref reader, out _, out _) || (d.Unit = UnitIndex(reader.ValueSpan)) < 0)
-                    {
-                        return false;
-                    }
-                }
-                else if (reader.ValueTextEquals("Timestamp"u8))
-                {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var seconds))
-                    {
-                        return false;
-                    }
-                    d.Timestamp = ToMilliseconds(seconds);
-                    d.HasTimestamp = true;
-                }
-                else if (reader.ValueTextEquals("Value"u8))
-                {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out d.Value))
-                    {
-                        return false;
-                    }
-                    d.HasValue = true;
-                }
-                else if (reader.ValueTextEquals("StorageResolution"u8))
-                {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out d.Resolution))
-                    {
-                        return false;
-                    }
-                }
-                else if (reader.ValueTextEquals("Values"u8))
-                {
-                    if (d.HasValues)
-                    {
-                        return false;
-                    }
-                    d.ValuesStart = s.ValueCount;
-                    if (!reader.Read() || !Numbers(ref reader, ref s.Values, ref s.ValueCount, out d.ValuesCount))
-                    {
-                        return false;
-                    }
-                    d.HasValues = true;
-                }
-                else if (reader.ValueTextEquals("Counts"u8))
-                {
-                    var start = s.CountCount;
-                    if (!reader.Read() || !Numbers(ref reader, ref s.Counts, ref s.CountCount, out var n) || start != d.ValuesStart || !d.HasValues || n != d.ValuesCount)
-                    {
-                        return false; // Counts before Values, or of another size: the generic path decides
-                    }
-                    d.HasCounts = true;
-                }
-                else if (reader.ValueTextEquals("StatisticValues"u8))
-                {
-                    if (!reader.Read() || !ParseSet(ref reader, ref d))
-                    {
-                        return false;
-                    }
-                    d.HasSet = true;
-                }
-                else
+                if (!json.TryName(out var name) || !ParseMember(ref json, name, s, ref d))
                 {
                     return false;
                 }
             }
-            if (reader.TokenType != JsonTokenType.EndObject)
+            while (json.Take((byte)','));
+            if (!json.Take((byte)'}'))
             {
                 return false;
             }
             FillCounts(s, d);
         }
-        return reader.TokenType == JsonTokenType.EndArray;
+        while (json.Take((byte)','));
+        return json.Take((byte)']');
     }
 
-    private static bool ParseDims(ref Utf8JsonReader reader, State s, ref Datum d)
+    private static bool ParseMember(ref PlainJsonScanner json, ReadOnlySpan<byte> name, State s, ref Datum d)
     {
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        if (name.SequenceEqual("MetricName"u8))
         {
+            return json.TryString(out d.NameStart, out d.NameLength);
+        }
+        if (name.SequenceEqual("Dimensions"u8))
+        {
+            // A repeated member replaces the earlier one in the generic decoder: declined rather than merged.
+            return s.DimCount == d.DimStart && ParseDims(ref json, s, ref d);
+        }
+        if (name.SequenceEqual("Value"u8))
+        {
+            return d.HasValue = json.TryNumber(out d.Value);
+        }
+        if (name.SequenceEqual("Timestamp"u8))
+        {
+            if (!json.TryNumber(out var seconds))
+            {
+                return false;
+            }
+            d.Timestamp = ToMilliseconds(seconds);
+            return d.HasTimestamp = true;
+        }
+        if (name.SequenceEqual("Unit"u8))
+        {
+            return json.TryString(out ReadOnlySpan<byte> unit) && (d.Unit = UnitIndex(unit)) >= 0;
+        }
+        if (name.SequenceEqual("StorageResolution"u8))
+        {
+            return json.TryInt32(out d.Resolution);
+        }
+        if (name.SequenceEqual("Values"u8))
+        {
+            if (d.HasValues)
+            {
+                return false;
+            }
+            d.ValuesStart = s.ValueCount;
+            return d.HasValues = Numbers(ref json, ref s.Values, ref s.ValueCount, out d.ValuesCount);
+        }
+        if (name.SequenceEqual("Counts"u8))
+        {
+            var start = s.CountCount;
+            // Counts before Values, or of another size: the generic path decides.
+            return Numbers(ref json, ref s.Counts, ref s.CountCount, out var n) && start == d.ValuesStart && d.HasValues && n == d.ValuesCount && (d.HasCounts = true);
+        }
+        if (name.SequenceEqual("StatisticValues"u8))
+        {
+            return d.HasSet = ParseSet(ref json, ref d);
+        }
+        return false;
+    }
+
+    private static bool ParseDims(ref PlainJsonScanner json, State s, ref Datum d)
+    {
+        if (!json.Take((byte)'['))
+        {
+            return false;
+        }
+        if (json.Take((byte)']'))
+        {
+            return true;
+        }
+        do
+        {
+            if (!json.Take((byte)'{'))
+            {
+                return false;
+            }
             if (s.DimCount == s.Dims.Length)
             {
                 Array.Resize(ref s.Dims, s.Dims.Length * 2);
@@ -168,72 +140,76 @@ internal sealed partial class PutMetricDataFastPath
             ref var dim = ref s.Dims[s.DimCount++];
             dim = new Dim { NameStart = -1, ValueStart = -1 };
             d.DimCount++;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            do
             {
-                if (reader.ValueTextEquals("Name"u8))
+                if (!json.TryName(out var name))
                 {
-                    if (!reader.Read() || !Text(ref reader, out dim.NameStart, out dim.NameLength))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
-                else if (reader.ValueTextEquals("Value"u8))
-                {
-                    if (!reader.Read() || !Text(ref reader, out dim.ValueStart, out dim.ValueLength))
-                    {
-                        return false;
-                    }
-                }
-                else
+                var ok = name.SequenceEqual("Name"u8) ? json.TryString(out dim.NameStart, out dim.NameLength)
+                    : name.SequenceEqual("Value"u8) && json.TryString(out dim.ValueStart, out dim.ValueLength);
+                if (!ok)
                 {
                     return false;
                 }
             }
-            if (reader.TokenType != JsonTokenType.EndObject || dim.NameStart < 0 || dim.ValueStart < 0)
+            while (json.Take((byte)','));
+            if (!json.Take((byte)'}') || dim.NameStart < 0 || dim.ValueStart < 0)
             {
                 return false;
             }
         }
-        return reader.TokenType == JsonTokenType.EndArray;
+        while (json.Take((byte)','));
+        return json.Take((byte)']');
     }
 
-    private static bool ParseSet(ref Utf8JsonReader reader, ref Datum d)
+    private static bool ParseSet(ref PlainJsonScanner json, ref Datum d)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!json.Take((byte)'{'))
         {
             return false;
         }
         d.SetSeen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        do
         {
-            var which = StatisticBit(reader.HasValueSequence || reader.ValueIsEscaped ? default : reader.ValueSpan);
-            if (which == 0 || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var v))
+            if (!json.TryName(out var name))
+            {
+                return false;
+            }
+            var which = StatisticBit(name);
+            if (which == 0 || !json.TryNumber(out var v))
             {
                 return false;
             }
             SetStatistic(ref d, which, v);
         }
-        return reader.TokenType == JsonTokenType.EndObject && d.SetSeen == 15;
+        while (json.Take((byte)','));
+        return json.Take((byte)'}') && d.SetSeen == 15;
     }
 
-    private static bool Numbers(ref Utf8JsonReader reader, ref double[] into, ref int count, out int n)
+    private static bool Numbers(ref PlainJsonScanner json, ref double[] into, ref int count, out int n)
     {
         n = 0;
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (!json.Take((byte)'['))
         {
             return false;
         }
-        while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+        if (json.Take((byte)']'))
+        {
+            return true;
+        }
+        do
         {
             EnsureCapacity(ref into, count + 1);
-            if (!reader.TryGetDouble(out into[count]))
+            if (!json.TryNumber(out into[count]))
             {
                 return false;
             }
             count++;
             n++;
         }
-        return reader.TokenType == JsonTokenType.EndArray;
+        while (json.Take((byte)','));
+        return json.Take((byte)']');
     }
 
     /// <summary>Epoch seconds rounded to the millisecond, as the generic decoder reads them (Timestamps.FromEpochSeconds):

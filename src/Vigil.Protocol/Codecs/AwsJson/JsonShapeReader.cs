@@ -100,7 +100,15 @@ public static class JsonShapeReader
             case ShapeType.Timestamp:
                 if (reader.TokenType == JsonTokenType.Number)
                 {
-                    return Timestamps.FromEpochSeconds(reader.GetDouble());
+                    try
+                    {
+                        return Timestamps.FromEpochSeconds(reader.GetDouble());
+                    }
+                    catch (FormatException e)
+                    {
+                        // Beyond what a timestamp can hold (year 1–9999): the caller's error, not ours.
+                        throw GatewayErrors.Serialization($"'{path}': {e.Message}");
+                    }
                 }
                 if (reader.TokenType == JsonTokenType.String && Timestamps.TryParse(reader.GetString()!, out var ts))
                 {
