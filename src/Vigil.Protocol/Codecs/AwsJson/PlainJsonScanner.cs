@@ -1,4 +1,7 @@
 using System.Buffers.Text;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text.Unicode;
 
 namespace Vigil.Protocol.Codecs.AwsJson;
@@ -23,6 +26,20 @@ public ref struct PlainJsonScanner(ReadOnlySpan<byte> json)
     /// <summary>True, consuming it, when the next byte after whitespace is <paramref name="c"/>.</summary>
     public bool Take(byte c)
     {
+        // Most bodies have no whitespace between tokens: the next byte decides without the whitespace loop.
+        if ((uint)_pos < (uint)_json.Length)
+        {
+            var next = _json[_pos];
+            if (next == c)
+            {
+                _pos++;
+                return true;
+            }
+            if (next > (byte)' ')
+            {
+                return false;
+            }
+        }
         SkipWhitespace();
         if (_pos < _json.Length && _json[_pos] == c)
         {
@@ -47,11 +64,11 @@ public ref struct PlainJsonScanner(ReadOnlySpan<byte> json)
         {
             return false;
         }
-        // One pass in plain code: the strings of ingest bodies are short, and three vectorised searches (quote or
-        // backslash, control characters, UTF-8) cost more to start than this loop costs to finish.
+        // One pass: the strings of ingest bodies are short, and three vectorised searches (quote or backslash,
+        // control characters, UTF-8) cost more to start than this costs to finish.
         var rest = _json[_pos..];
         var high = 0;
-        var end = 0;
+        var end = PlainAsciiRun(rest);
         for (; end < rest.Length; end++)
         {
             var b = rest[end];
@@ -110,7 +127,7 @@ public ref struct PlainJsonScanner(ReadOnlySpan<byte> json)
             return false;
         }
         var rest = _json[_pos..];
-        var end = 0;
+        var end = PlainAsciiRun(rest);
         while (end < rest.Length && rest[end] != '"')
         {
             if (rest[end++] == '\\')
@@ -257,6 +274,37 @@ public ref struct PlainJsonScanner(ReadOnlySpan<byte> json)
         {
             mantissa = (mantissa * 10) + (ulong)(digit - '0');
         }
+    }
+
+    /// <summary>
+    /// How many leading bytes are printable ASCII other than quote and backslash — string content that needs no
+    /// further look — 16 at a time while 16 remain; the callers' byte loops take it from there.
+    /// </summary>
+    private static int PlainAsciiRun(ReadOnlySpan<byte> rest)
+    {
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ref var start = ref MemoryMarshal.GetReference(rest);
+            var quote = Vector128.Create((byte)'"');
+            var backslash = Vector128.Create((byte)'\\');
+            var space = Vector128.Create((byte)' ');
+            var printable = Vector128.Create((byte)0x5E); // 0x20..0x7E less 0x20, compared unsigned
+            for (; i + 16 <= rest.Length; i += 16)
+            {
+                var v = Vector128.LoadUnsafe(ref start, (nuint)i);
+                var special = Vector128.Equals(v, quote) | Vector128.Equals(v, backslash) | Vector128.GreaterThan(v - space, printable);
+                if (special != Vector128<byte>.Zero)
+                {
+                    return i + BitOperations.TrailingZeroCount(special.ExtractMostSignificantBits());
+                }
+            }
+        }
+        while (i < rest.Length && rest[i] is >= 0x20 and < 0x7F and not (byte)'"' and not (byte)'\\')
+        {
+            i++;
+        }
+        return i;
     }
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
