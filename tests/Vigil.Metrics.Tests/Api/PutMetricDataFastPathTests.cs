@@ -7,6 +7,7 @@ using Vigil.Protocol.Codecs;
 using Vigil.Protocol.Codecs.AwsJson;
 using Vigil.Protocol.Errors;
 using Vigil.Protocol.Shapes.CloudWatch;
+using Vigil.Protocol.Tests.TestSupport;
 using Vigil.Protocol.Validation;
 using static Vigil.Metrics.Tests.Api.MetricApiHarness;
 
@@ -35,47 +36,10 @@ public sealed class PutMetricDataFastPathTests
     {
         // Whitespace anywhere between tokens (and some that JSON does not allow), bytes deleted, JSON's own
         // characters inserted, neighbours swapped: the scanner must never take what the reader refuses.
-        var (valid, handledValid) = await CompareAsync(new Random(23), 1500, (rng, now) => Mutate(rng, Body(rng, now)),
+        var (valid, handledValid) = await CompareAsync(new Random(23), 1500, (rng, now) => JsonMutations.Mutate(rng, Body(rng, now)),
             (path, body) => path.HandleAsync(Context("PutMetricData"), Encoding.UTF8.GetBytes(body), CancellationToken.None), Generic);
         valid.ShouldBeGreaterThan(100);
         handledValid.ShouldBeGreaterThan(valid / 3);
-    }
-
-    private const string JsonCharacters = "{}[],:\"\\-+.eE0x";
-
-    private static string Mutate(Random rng, string body)
-    {
-        var chars = new StringBuilder(body);
-        for (var n = rng.Next(1, 4); n > 0 && chars.Length > 1; n--)
-        {
-            var at = rng.Next(chars.Length);
-            switch (rng.Next(8))
-            {
-                case 0:
-                case 1:
-                case 2:
-                    // Whitespace next to a structural character: valid JSON with the same meaning.
-                    var structural = chars.ToString().IndexOfAny(['{', '}', '[', ']', ',', ':'], at);
-                    chars.Insert(structural < 0 || structural >= chars.Length ? chars.Length : structural + rng.Next(2), " \t\r\n"[rng.Next(4)]);
-                    break;
-                case 3:
-                    chars.Insert(at, "\u000b\u00a0\u0000"[rng.Next(3)]);
-                    break;
-                case 4:
-                    chars.Remove(at, 1);
-                    break;
-                case 5:
-                    chars.Insert(at, JsonCharacters[rng.Next(JsonCharacters.Length)]);
-                    break;
-                default:
-                    if (at + 1 < chars.Length)
-                    {
-                        (chars[at], chars[at + 1]) = (chars[at + 1], chars[at]);
-                    }
-                    break;
-            }
-        }
-        return chars.ToString();
     }
 
     /// <summary>

@@ -1,113 +1,99 @@
-using System.Text.Json;
-using System.Text.Unicode;
 using Vigil.Protocol.Codecs.AwsJson;
 
 namespace Vigil.Logs.Api.FastPath;
 
 /// <summary>
-/// One pass over the JSON body with <see cref="Utf8JsonReader"/>: names and plain messages stay slices of the body,
+/// One pass over the JSON body with <see cref="PlainJsonScanner"/>: names and plain messages stay slices of the body,
 /// escaped messages are unescaped into the state's scratch buffer. Anything else is declined (false).
 /// </summary>
 internal sealed partial class PutLogEventsFastPath
 {
     private static bool Parse(ReadOnlySpan<byte> body, State s)
     {
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
-        try
+        // Unescaping only shrinks, so every message of the body fits in the body's length of scratch.
+        s.EnsureScratch(body.Length);
+        var json = new PlainJsonScanner(body);
+        if (!json.Take((byte)'{'))
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return false;
+        }
+
+        bool events = false, token = false;
+        do
+        {
+            if (!json.TryName(out var name))
             {
                 return false;
             }
 
-            bool events = false, token = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            bool ok;
+            if (name.SequenceEqual("logEvents"u8))
             {
-                if (reader.ValueTextEquals("logGroupName"u8))
-                {
-                    if (s.GroupStart >= 0 || !reader.Read() || !Plain(ref reader, out s.GroupStart, out s.GroupLength) || !GroupName(reader.ValueSpan))
-                    {
-                        return false;
-                    }
-                }
-                else if (reader.ValueTextEquals("logStreamName"u8))
-                {
-                    if (s.StreamStart >= 0 || !reader.Read() || !Plain(ref reader, out s.StreamStart, out s.StreamLength) || !StreamName(reader.ValueSpan))
-                    {
-                        return false;
-                    }
-                }
-                else if (reader.ValueTextEquals("logEvents"u8))
-                {
-                    if (events || !reader.Read() || reader.TokenType != JsonTokenType.StartArray || !ParseEvents(ref reader, s))
-                    {
-                        return false;
-                    }
-
-                    events = true;
-                }
-                else if (reader.ValueTextEquals("sequenceToken"u8))
-                {
-                    // Ignored, as the handler ignores it; the model wants at least one character.
-                    if (token || !reader.Read() || !Plain(ref reader, out _, out var length) || length == 0 || !Utf8.IsValid(reader.ValueSpan))
-                    {
-                        return false;
-                    }
-
-                    token = true;
-                }
-                else
-                {
-                    return false; // entity, or a member the generic decoder would skip: its answer, not ours
-                }
+                ok = !events && ParseEvents(ref json, s);
+                events = true;
+            }
+            else if (name.SequenceEqual("logGroupName"u8))
+            {
+                ok = s.GroupStart < 0 && json.TryString(out s.GroupStart, out s.GroupLength) && GroupName(body.Slice(s.GroupStart, s.GroupLength));
+            }
+            else if (name.SequenceEqual("logStreamName"u8))
+            {
+                ok = s.StreamStart < 0 && json.TryString(out s.StreamStart, out s.StreamLength) && StreamName(body.Slice(s.StreamStart, s.StreamLength));
+            }
+            else if (name.SequenceEqual("sequenceToken"u8))
+            {
+                // Ignored, as the handler ignores it; the model wants at least one character.
+                ok = !token && json.TryString(out _, out var length) && length > 0;
+                token = true;
+            }
+            else
+            {
+                ok = false; // entity, or a member the generic decoder would skip: its answer, not ours
             }
 
-            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() && events && s.GroupStart >= 0 && s.StreamStart >= 0;
+            if (!ok)
+            {
+                return false;
+            }
         }
-        catch (JsonException)
+        while (json.Take((byte)','));
+
+        return json.Take((byte)'}') && json.AtEnd() && events && s.GroupStart >= 0 && s.StreamStart >= 0;
+    }
+
+    private static bool ParseEvents(ref PlainJsonScanner json, State s)
+    {
+        if (!json.Take((byte)'['))
         {
             return false;
         }
-        catch (InvalidOperationException)
-        {
-            return false; // an escape that is not valid UTF-16 (a lone surrogate): the generic decoder fails on it too
-        }
-    }
 
-    private static bool ParseEvents(ref Utf8JsonReader reader, State s)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        do
         {
-            if (s.Count == MaxEvents)
+            if (s.Count == MaxEvents || !json.Take((byte)'{'))
             {
-                return false; // over 10,000: the generic path says so
+                return false; // over 10,000 (the generic path says so), or not an object
             }
 
             long timestamp = -1;
             int start = 0, length = -1;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            do
             {
-                if (reader.ValueTextEquals("timestamp"u8))
+                if (!json.TryName(out var name))
                 {
-                    if (timestamp >= 0 || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out timestamp) || timestamp < 0)
-                    {
-                        return false;
-                    }
+                    return false;
                 }
-                else if (reader.ValueTextEquals("message"u8))
-                {
-                    if (length >= 0 || !reader.Read() || !Message(ref reader, s, out start, out length))
-                    {
-                        return false;
-                    }
-                }
-                else
+
+                var ok = name.SequenceEqual("timestamp"u8) ? timestamp < 0 && json.TryInt64(out timestamp) && timestamp >= 0
+                    : name.SequenceEqual("message"u8) && length < 0 && Message(ref json, s, out start, out length);
+                if (!ok)
                 {
                     return false;
                 }
             }
+            while (json.Take((byte)','));
 
-            if (reader.TokenType != JsonTokenType.EndObject || timestamp < 0 || length < 0)
+            if (!json.Take((byte)'}') || timestamp < 0 || length < 0)
             {
                 return false;
             }
@@ -117,42 +103,27 @@ internal sealed partial class PutLogEventsFastPath
             s.Sizes[s.Count] = length;
             s.Count++;
         }
+        while (json.Take((byte)','));
 
-        return reader.TokenType == JsonTokenType.EndArray && s.Count > 0;
+        return json.Take((byte)']') && s.Count > 0;
     }
 
     /// <summary>A message of at least one character in valid UTF-8: a slice of the body, or (escaped) of the scratch buffer (start &lt; 0).</summary>
-    private static bool Message(ref Utf8JsonReader reader, State s, out int start, out int length)
+    private static bool Message(ref PlainJsonScanner json, State s, out int start, out int length)
     {
-        start = length = 0;
-        if (reader.TokenType != JsonTokenType.String || reader.HasValueSequence)
+        if (!json.TryUnescapedString(s.Scratch.AsSpan(s.ScratchLength), out start, out length, out var copied) || length == 0)
         {
             return false;
         }
 
-        var raw = reader.ValueSpan;
-        if (!reader.ValueIsEscaped)
+        if (copied)
         {
-            start = (int)reader.TokenStartIndex + 1;
-            length = raw.Length;
-            return length > 0 && Utf8.IsValid(raw);
+            start = ~s.ScratchLength;
+            s.ScratchLength += length;
         }
 
-        // Unescaping only shrinks a string, so its raw length is room enough.
-        s.EnsureScratch(raw.Length);
-        length = reader.CopyString(s.Scratch.AsSpan(s.ScratchLength));
-        if (length == 0 || !Utf8.IsValid(s.Scratch.AsSpan(s.ScratchLength, length)))
-        {
-            return false;
-        }
-
-        start = ~s.ScratchLength;
-        s.ScratchLength += length;
         return true;
     }
-
-    private static bool Plain(ref Utf8JsonReader reader, out int start, out int length) =>
-        JsonBodySlices.TryPlainString(ref reader, out start, out length);
 
     /// <summary>The model's LogGroupName: 1–512 of <c>[.\-_/#A-Za-z0-9]</c> (ASCII, so bytes are characters).</summary>
     private static bool GroupName(ReadOnlySpan<byte> name)
