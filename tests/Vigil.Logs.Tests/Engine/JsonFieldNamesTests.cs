@@ -5,7 +5,10 @@ using Vigil.Logs.Engine.Encoding;
 
 namespace Vigil.Logs.Tests.Engine;
 
-/// <summary>Field names are collected while a block is sealed: no message, however broken, may make that throw.</summary>
+/// <summary>
+/// Field names are collected while a block is sealed: no message, however broken, may make that throw, and the list
+/// may hold more names than the reader finds (a skipping hint stays safe), never fewer.
+/// </summary>
 public sealed class JsonFieldNamesTests
 {
     [Fact]
@@ -29,7 +32,28 @@ public sealed class JsonFieldNamesTests
 
             var names = new HashSet<string>(StringComparer.Ordinal);
             Should.NotThrow(() => JsonFieldNames.Collect(bytes.ToArray(), names));
+            var byReader = new HashSet<string>(StringComparer.Ordinal);
+            JsonFieldNames.CollectWithReader(bytes.ToArray(), byReader);
+            names.IsSupersetOf(byReader).ShouldBeTrue($"{Convert.ToHexString([.. bytes])}: [{string.Join(", ", names)}] lacks some of [{string.Join(", ", byReader)}]");
         }).QuickCheckThrowOnFailure();
+
+    [Theory]
+    [InlineData("""{"a":1,"b":{"c":"x\"}","d":[1,{"e":2},"]"]},"f" : true , "g":null,"h":-1.5e3}""", "a,b.c,b.d,f,g,h")]
+    [InlineData("""{"esc\u0041ped":1,"n":2}""", "escAped,n")]
+    [InlineData("""{"é":1,"n":{"m":2}}""", "é,n.m")]
+    [InlineData("""{"l1":{"l2":{"l3":{"l4":{"l5":{"l6":{"l7":{"l8":{"l9":{"l10":{"l11":{"l12":{"l13":{"l14":{"l15":{"x":1}}}}}}}}}}}}}}},"y":2}""",
+        "l1.l2.l3.l4.l5.l6.l7.l8.l9.l10.l11.l12.l13.l14.l15.x,y")]
+    [InlineData("""{"a":1}trailing""", "a")]
+    [InlineData("""{"a":""", "")]
+    public void Names_are_the_readers_for_plain_escaped_non_ascii_and_deep_objects(string json, string expected)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        JsonFieldNames.Collect(Encoding.UTF8.GetBytes(json), names);
+        names.Order(StringComparer.Ordinal).ShouldBe(expected.Split(',', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        var byReader = new HashSet<string>(StringComparer.Ordinal);
+        JsonFieldNames.CollectWithReader(Encoding.UTF8.GetBytes(json), byReader);
+        names.SetEquals(byReader).ShouldBeTrue(string.Join(", ", byReader));
+    }
 
     [Fact]
     public void A_name_that_is_not_utf8_ends_the_walk_quietly()

@@ -4,11 +4,14 @@ namespace Vigil.Logs.Engine.Encoding;
 
 /// <summary>
 /// The field names of JSON events (nested objects flattened as <c>a.b</c>, as Logs Insights discovers them), for a
-/// block's field list: a query on a field that no event of a block has can skip the block.
+/// block's field list: a query on a field that no event of a block has can skip the block. A list may hold more names
+/// than the events have (from a message that is not valid JSON after all), never fewer: a hint for skipping stays
+/// safe that way.
 /// </summary>
 internal static class JsonFieldNames
 {
     public const int MaxPerBlock = 256;
+    private const int MaxDepth = 16;
 
     public static void Collect(ReadOnlySpan<byte> message, HashSet<string> names)
     {
@@ -17,11 +20,184 @@ internal static class JsonFieldNames
             return;
         }
 
+        // Most JSON log lines have plain ASCII names: a structural walk finds them without tokenising values. It
+        // hands anything else (escaped or non-ASCII names, deep nesting, a byte it does not expect) to the reader.
+        if (!TryCollectPlain(message, names))
+        {
+            CollectWithReader(message, names);
+        }
+    }
+
+    /// <summary>
+    /// The names by a walk over the structure alone: names must be plain ASCII; values are skipped (strings by their
+    /// quotes, arrays and objects in them by bracket depth, scalars up to the next delimiter) without being checked.
+    /// False hands the message to the reader; names added before that stay (the reader finds them too).
+    /// </summary>
+    internal static bool TryCollectPlain(ReadOnlySpan<byte> json, HashSet<string> names)
+    {
+        var seen = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        var path = t_path ??= new char[256];
+        Span<int> prefixLengths = stackalloc int[MaxDepth + 1];
+        var depth = 1;
+        var i = 1;
+        while (true)
+        {
+            i = SkipWhitespace(json, i);
+            if (i >= json.Length)
+            {
+                return true; // cut short: the reader would stop here as well
+            }
+            var c = json[i];
+            if (c == (byte)'}')
+            {
+                i++;
+                if (--depth == 0)
+                {
+                    return true;
+                }
+                continue;
+            }
+            if (c == (byte)',')
+            {
+                i++;
+                continue;
+            }
+            if (c != (byte)'"')
+            {
+                return false;
+            }
+
+            // The name: plain ASCII up to its closing quote.
+            var nameStart = ++i;
+            while (i < json.Length && json[i] != (byte)'"')
+            {
+                if (json[i] is (byte)'\\' or >= 0x80 or < 0x20)
+                {
+                    return false;
+                }
+                i++;
+            }
+            var name = json[nameStart..Math.Min(i, json.Length)];
+            i = SkipWhitespace(json, i + 1);
+            if (i >= json.Length || json[i] != (byte)':')
+            {
+                return false;
+            }
+            i = SkipWhitespace(json, i + 1);
+            if (i >= json.Length)
+            {
+                return true;
+            }
+
+            var length = depth > 1 ? prefixLengths[depth - 1] : 0;
+            if (length + 1 + name.Length > path.Length)
+            {
+                Array.Resize(ref path, Math.Max(path.Length * 2, length + 1 + name.Length));
+                t_path = path;
+            }
+            if (length > 0)
+            {
+                path[length++] = '.';
+            }
+            System.Text.Encoding.ASCII.GetChars(name, path.AsSpan(length));
+            length += name.Length;
+
+            if (json[i] == (byte)'{')
+            {
+                if (depth == MaxDepth)
+                {
+                    return false;
+                }
+                prefixLengths[depth++] = length;
+                i++;
+                continue;
+            }
+            i = SkipValue(json, i);
+            if (names.Count < MaxPerBlock && !seen.Contains(path.AsSpan(0, length)))
+            {
+                seen.Add(path.AsSpan(0, length));
+            }
+        }
+    }
+
+    /// <summary>Past one value that is not an object member's object: a string, an array (with all inside it), a scalar.</summary>
+    private static int SkipValue(ReadOnlySpan<byte> json, int i)
+    {
+        var nesting = 0;
+        for (; i < json.Length; i++)
+        {
+            switch (json[i])
+            {
+                case (byte)'"':
+                    i = SkipString(json, i);
+                    if (nesting == 0)
+                    {
+                        return i + 1;
+                    }
+                    break;
+                case (byte)'[':
+                case (byte)'{':
+                    nesting++;
+                    break;
+                case (byte)']':
+                case (byte)'}':
+                    if (nesting == 0)
+                    {
+                        return i; // the end of the enclosing object: a scalar ended here
+                    }
+                    if (--nesting == 0)
+                    {
+                        return i + 1;
+                    }
+                    break;
+                case (byte)',' or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n':
+                    if (nesting == 0)
+                    {
+                        return i;
+                    }
+                    break;
+            }
+        }
+        return i;
+    }
+
+    /// <summary>The index of the quote that closes the string opening at <paramref name="i"/> (or the end).</summary>
+    private static int SkipString(ReadOnlySpan<byte> json, int i)
+    {
+        for (i++; i < json.Length; i++)
+        {
+            var at = json[i..].IndexOfAny((byte)'"', (byte)'\\');
+            if (at < 0)
+            {
+                return json.Length;
+            }
+            i += at;
+            if (json[i] == (byte)'"')
+            {
+                return i;
+            }
+            i++; // the escaped byte
+        }
+        return i;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /// <summary>The names by <see cref="Utf8JsonReader"/>, up to the first error.</summary>
+    internal static void CollectWithReader(ReadOnlySpan<byte> message, HashSet<string> names)
+    {
         // Paths are built in a reused char buffer and looked up as spans: a string is made only for a new name (this
         // ran for every JSON event at every seal, and one string per property was most of its cost).
         var seen = names.GetAlternateLookup<ReadOnlySpan<char>>();
         var path = t_path ??= new char[256];
-        var reader = new Utf8JsonReader(message, new JsonReaderOptions { MaxDepth = 16 });
+        var reader = new Utf8JsonReader(message, new JsonReaderOptions { MaxDepth = MaxDepth });
         Span<int> prefixLengths = stackalloc int[17];
         try
         {
