@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Vigil.Storage.Hashing;
 
+/// <summary>The hash that <see cref="ByteKeyIndex{TValue}"/> takes, computed once per key by callers that probe in batches.</summary>
 public static class ByteKeyIndex
 {
     /// <summary>
@@ -30,7 +31,7 @@ public sealed class ByteKeyIndex<TValue>
 
     public bool TryGet(ReadOnlySpan<byte> key, out TValue value) => TryGet(key, ByteKeyIndex.HashOf(key), out value);
 
-    /// <summary>The value stored under <paramref name="key"/>, whose <see cref="HashOf"/> is <paramref name="hash"/>.</summary>
+    /// <summary>The value stored under <paramref name="key"/>, whose <see cref="ByteKeyIndex.HashOf"/> is <paramref name="hash"/>.</summary>
     public bool TryGet(ReadOnlySpan<byte> key, ulong hash, out TValue value)
     {
         var table = Volatile.Read(ref _table);

@@ -201,7 +201,13 @@ public sealed class PutMetricDataFastPathTests
             sb.AppendJoin(',', fields.OrderBy(_ => rng.Next()));
             sb.Append('}');
         }
-        sb.Append("]}");
+        sb.Append(']');
+        if (rng.Next(25) == 0)
+        {
+            // MetricData twice: the generic decoder keeps the last.
+            sb.Append(",\"MetricData\":[{\"MetricName\":\"Again\",\"Value\":1}]");
+        }
+        sb.Append('}');
         return sb.ToString();
     }
 }

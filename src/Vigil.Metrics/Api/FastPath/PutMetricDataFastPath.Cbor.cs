@@ -35,7 +35,7 @@ internal sealed partial class PutMetricDataFastPath
                 }
                 else if (key.SequenceEqual("MetricData"u8))
                 {
-                    if (reader.PeekType() != CborType.Array || !CborDatums(ref reader, s))
+                    if (s.DatumCount != 0 || reader.PeekType() != CborType.Array || !CborDatums(ref reader, s)) // a repeat: declined, not merged
                     {
                         return false;
                     }

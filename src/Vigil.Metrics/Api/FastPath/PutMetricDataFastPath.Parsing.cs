@@ -20,7 +20,8 @@ internal sealed partial class PutMetricDataFastPath
             {
                 return false;
             }
-            var ok = name.SequenceEqual("MetricData"u8) ? ParseDatums(ref json, s)
+            // A repeated MetricData replaces the earlier one in the generic decoder: declined rather than merged.
+            var ok = name.SequenceEqual("MetricData"u8) ? s.DatumCount == 0 && ParseDatums(ref json, s)
                 : name.SequenceEqual("Namespace"u8) ? json.TryString(out s.NsStart, out s.NsLength)
                 : name.SequenceEqual("StrictEntityValidation"u8) && json.TryBoolean(out _);
             if (!ok)
