@@ -8,13 +8,13 @@ using System.Text.Unicode;
 namespace Vigil.Protocol.Codecs.AwsJson;
 
 /// <summary>
-/// A strict forward scanner over a JSON body for ingest fast paths that know the shape they expect. It reads the
-/// plain subset of RFC 8259 only: strings without escapes (their bytes are the value, so callers keep them as slices
-/// of the body) and numbers in JSON's grammar. Every method returns false for anything else — an escape, a control
-/// character, invalid UTF-8, a malformed number, an unexpected byte — and the caller then declines the body to the
-/// generic decoder, which has the full reader and the error messages. Whitespace is the four JSON allows. About three
-/// times faster than <see cref="System.Text.Json.Utf8JsonReader"/> on PutMetricData bodies, which it tokenises and
-/// validates for every kind of value they may hold.
+/// A strict forward scanner over a JSON body for ingest fast paths that know the shape they expect: structural bytes,
+/// property names, strings (plain ones as slices of the body; with escapes, unescaped into the caller's buffer),
+/// numbers in JSON's grammar, true and false. Every method returns false for anything else — a control character,
+/// invalid UTF-8, a lone surrogate, a malformed number, an unexpected byte — and the caller then declines the body to
+/// the generic decoder, which has the full reader and the error messages. Whitespace is the four JSON allows. It does
+/// not tokenise what the caller does not ask for: PutMetricData's parse took 19 % of the ingesting server's samples
+/// with it, 31 % with <see cref="System.Text.Json.Utf8JsonReader"/>.
 /// </summary>
 public ref struct PlainJsonScanner(ReadOnlySpan<byte> json)
 {
@@ -65,8 +65,8 @@ public ref struct PlainJsonScanner(ReadOnlySpan<byte> json)
         {
             return false;
         }
-        // One pass: the strings of ingest bodies are short, and three vectorised searches (quote or backslash,
-        // control characters, UTF-8) cost more to start than this costs to finish.
+        // One pass: plain ASCII 16 bytes a step, then a byte loop from the first byte that needs a look. Three
+        // separate searches (quote or backslash, control bytes, UTF-8) cost more to start than short strings take.
         var rest = _json[_pos..];
         var high = 0;
         var end = PlainAsciiRun(rest);
