@@ -328,6 +328,9 @@ internal sealed partial class PutMetricDataFastPath
     /// Unescapes a value (%XX, '+' is a space) onto the end of the text buffer. Declines malformed escapes, bytes that
     /// are not valid UTF-8 (the generic path would replace them) and control characters (never in a series key).
     /// </summary>
+    private static readonly System.Buffers.SearchValues<byte> s_formPlain = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0x20, 0x7F - 0x20).Select(b => (byte)b).Where(b => b is not ((byte)'%' or (byte)'+'))]);
+
     private static bool Unescape(ReadOnlySpan<byte> value, State s, out int start, out int length)
     {
         start = s.TextLength;
@@ -337,8 +340,12 @@ internal sealed partial class PutMetricDataFastPath
             Array.Resize(ref s.Text, Math.Max(s.Text.Length * 2, s.TextLength + value.Length));
         }
         var into = s.Text.AsSpan(s.TextLength);
-        var n = 0;
-        for (var i = 0; i < value.Length; i++)
+        // Bytes that stand for themselves (printable ASCII but '%' and '+') go over in one copy; the loop takes the rest.
+        var n = value.IndexOfAnyExcept(s_formPlain);
+        n = n < 0 ? value.Length : n;
+        value[..n].CopyTo(into);
+        var seen = 0;
+        for (var i = n; i < value.Length; i++)
         {
             var b = value[i];
             if (b == (byte)'+')
@@ -358,9 +365,10 @@ internal sealed partial class PutMetricDataFastPath
             {
                 return false;
             }
+            seen |= b;
             into[n++] = b;
         }
-        if (!Utf8.IsValid(into[..n]))
+        if (seen >= 0x80 && !Utf8.IsValid(into[..n]))
         {
             return false;
         }
