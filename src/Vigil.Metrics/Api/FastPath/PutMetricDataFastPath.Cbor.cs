@@ -166,13 +166,7 @@ internal sealed partial class PutMetricDataFastPath
             {
                 return false;
             }
-            if (s.DimCount == s.Dims.Length)
-            {
-                Array.Resize(ref s.Dims, s.Dims.Length * 2);
-            }
-            ref var dim = ref s.Dims[s.DimCount++];
-            dim = new Dim { NameStart = -1, ValueStart = -1 };
-            d.DimCount++;
+            ref var dim = ref NextDim(s, ref d);
             var members = reader.ReadStartMap();
             for (var m = 0; members < 0 ? !reader.TryReadBreak() : m < members; m++)
             {

@@ -109,12 +109,7 @@ internal sealed partial class PutMetricDataFastPath
             }
             if (m == d.DimCount + 1)
             {
-                if (s.DimCount == s.Dims.Length)
-                {
-                    Array.Resize(ref s.Dims, s.Dims.Length * 2);
-                }
-                s.Dims[s.DimCount++] = new Dim { NameStart = -1, ValueStart = -1 };
-                d.DimCount++;
+                NextDim(s, ref d);
             }
             else if (m != d.DimCount)
             {

@@ -134,13 +134,7 @@ internal sealed partial class PutMetricDataFastPath
             {
                 return false;
             }
-            if (s.DimCount == s.Dims.Length)
-            {
-                Array.Resize(ref s.Dims, s.Dims.Length * 2);
-            }
-            ref var dim = ref s.Dims[s.DimCount++];
-            dim = new Dim { NameStart = -1, ValueStart = -1 };
-            d.DimCount++;
+            ref var dim = ref NextDim(s, ref d);
             do
             {
                 if (!json.TryName(out var name))

@@ -108,6 +108,19 @@ internal sealed partial class PutMetricDataFastPath(MetricStore store)
         return true;
     }
 
+    /// <summary>The datum's next dimension slot, reset (Name and Value unset).</summary>
+    private static ref Dim NextDim(State s, ref Datum d)
+    {
+        if (s.DimCount == s.Dims.Length)
+        {
+            Array.Resize(ref s.Dims, s.Dims.Length * 2);
+        }
+        ref var dim = ref s.Dims[s.DimCount++];
+        dim = new Dim { NameStart = -1, ValueStart = -1 };
+        d.DimCount++;
+        return ref dim;
+    }
+
     /// <summary>Values without Counts count one each: keeps the counts aligned with the values.</summary>
     private static void FillCounts(State s, in Datum d)
     {
