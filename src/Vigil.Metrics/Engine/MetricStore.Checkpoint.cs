@@ -23,7 +23,7 @@ public sealed partial class MetricStore
                     return;
                 }
                 frozen = _head;
-                _head = new MetricHead();
+                _head = new MetricHead(frozen);
                 _sealing = [.. _sealing, frozen];
                 marker = _wal.AppendAsync(MarkerRecord, ReadOnlyMemory<byte>.Empty, cancellationToken);
             }
@@ -72,7 +72,10 @@ public sealed partial class MetricStore
         var windows = new SortedDictionary<long, List<(int, SampleBuffer)>>();
         foreach (var (id, samples) in frozen.Series())
         {
-            samples.SortByTime();
+            lock (frozen.SealLock)
+            {
+                samples.SortByTime();
+            }
             var (lo, hi) = samples.TimeRange();
             var first = Window(lo);
             if (first == Window(hi))

@@ -275,7 +275,10 @@ public sealed partial class MetricStore : IAsyncDisposable
         {
             if (head.Get(seriesId) is { } frozen)
             {
-                into.AppendRange(frozen, start, end);
+                lock (head.SealLock)
+                {
+                    into.AppendRange(frozen, start, end);
+                }
             }
         }
         into.AppendRange(live, long.MinValue, long.MaxValue);

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Vigil.Metrics.Engine;
 
 /// <summary>A statistic set as PutMetricData's StatisticValues carries it, at one timestamp.</summary>
@@ -109,25 +111,36 @@ public sealed class SampleBuffer
         }
         if (!ordered)
         {
-            var idx = SortedOrder(_ts.AsSpan(0, Count));
-            _ts = Permute(_ts, idx, Count);
-            _values = Permute(_values, idx, Count);
-            if (_counts is not null)
+            // Every series of a head fed by concurrent callers is a little out of order, so a seal sorts nearly
+            // all of them: in place, through pooled scratch (new arrays here were a third of a 24 h ingest's bytes).
+            var order = ArrayPool<int>.Shared.Rent(Count);
+            try
             {
-                _counts = Permute(_counts, idx, Count);
+                var idx = order.AsSpan(0, Count);
+                SortedOrder(_ts.AsSpan(0, Count), idx);
+                Permute(_ts.AsSpan(0, Count), idx);
+                Permute(_values.AsSpan(0, Count), idx);
+                if (_counts is not null)
+                {
+                    Permute(_counts.AsSpan(0, Count), idx);
+                }
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(order);
             }
         }
         _sets?.Sort(static (a, b) => a.Timestamp.CompareTo(b.Timestamp));
     }
 
     /// <summary>
-    /// The positions of <paramref name="ts"/> in stable time order. Each is sorted as one long — time offset from the
-    /// earliest in the high half, position in the low — so the BCL's primitive sort runs without a comparison delegate
-    /// (sealing a head sorts every series that took datapoints out of order: with a delegate, 3 % of ingest CPU).
+    /// Fills <paramref name="idx"/> with the positions of <paramref name="ts"/> in stable time order. Each is sorted
+    /// as one long — time offset from the earliest in the high half, position in the low — so the BCL's primitive
+    /// sort runs without a comparison delegate (sealing a head sorts every series that took datapoints out of
+    /// order: with a delegate, 3 % of ingest CPU).
     /// </summary>
-    private static int[] SortedOrder(ReadOnlySpan<long> ts)
+    private static void SortedOrder(ReadOnlySpan<long> ts, Span<int> idx)
     {
-        var idx = new int[ts.Length];
         var min = long.MaxValue;
         var max = long.MinValue;
         foreach (var t in ts)
@@ -141,31 +154,35 @@ public sealed class SampleBuffer
             {
                 idx[i] = i;
             }
-            var copy = ts.ToArray();
-            Array.Sort(idx, (a, b) => copy[a] != copy[b] ? copy[a].CompareTo(copy[b]) : a.CompareTo(b));
-            return idx;
+            var copy = ts.ToArray(); // spans this wide are rare: the plain way
+            idx.Sort((a, b) => copy[a] != copy[b] ? copy[a].CompareTo(copy[b]) : a.CompareTo(b));
+            return;
         }
-        var keys = new ulong[ts.Length];
+        var rented = ArrayPool<ulong>.Shared.Rent(ts.Length);
+        var keys = rented.AsSpan(0, ts.Length);
         for (var i = 0; i < keys.Length; i++)
         {
             keys[i] = ((ulong)(ts[i] - min) << 32) | (uint)i;
         }
-        Array.Sort(keys);
+        keys.Sort();
         for (var i = 0; i < keys.Length; i++)
         {
             idx[i] = (int)(uint)keys[i];
         }
-        return idx;
+        ArrayPool<ulong>.Shared.Return(rented);
     }
 
-    private static T[] Permute<T>(T[] source, int[] idx, int count)
+    /// <summary>Reorders <paramref name="items"/> so that item i is the one that was at idx[i].</summary>
+    private static void Permute<T>(Span<T> items, ReadOnlySpan<int> idx)
     {
-        var result = new T[source.Length];
-        for (var i = 0; i < count; i++)
+        var rented = ArrayPool<T>.Shared.Rent(items.Length);
+        var scratch = rented.AsSpan(0, items.Length);
+        for (var i = 0; i < scratch.Length; i++)
         {
-            result[i] = source[idx[i]];
+            scratch[i] = items[idx[i]];
         }
-        return result;
+        scratch.CopyTo(items);
+        ArrayPool<T>.Shared.Return(rented);
     }
 
     /// <summary>Earliest and latest timestamp, statistic sets included (sorted by time first).</summary>
