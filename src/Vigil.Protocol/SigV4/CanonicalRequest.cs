@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Primitives;
+using Vigil.Protocol.Codecs;
 
 namespace Vigil.Protocol.SigV4;
 
@@ -265,7 +266,7 @@ internal static class CanonicalRequest
             char c = text[i];
             if (decode && c == '%' && i + 2 < text.Length && IsHex(text[i + 1]) && IsHex(text[i + 2]))
             {
-                buffer.AppendUriEncoded((byte)((HexValue(text[i + 1]) << 4) | HexValue(text[i + 2])));
+                buffer.AppendUriEncoded((byte)((AsciiHex.Value(text[i + 1]) << 4) | AsciiHex.Value(text[i + 2])));
                 i += 2;
             }
             else if (decode && c == '+')
@@ -296,8 +297,6 @@ internal static class CanonicalRequest
     }
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
-
-    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
     /// <summary>
     /// Ordinal sort by encoded key, then encoded value. Insertion sort for the usual handful

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Primitives;
+using Vigil.Protocol.Codecs;
 
 namespace Vigil.Protocol.SigV4;
 
@@ -230,8 +231,8 @@ public sealed class SigV4Verifier
 
         for (int i = 0; i < destination.Length; i++)
         {
-            int high = HexValue(hex[2 * i]);
-            int low = HexValue(hex[(2 * i) + 1]);
+            int high = AsciiHex.Value(hex[2 * i]);
+            int low = AsciiHex.Value(hex[(2 * i) + 1]);
             if ((high | low) < 0)
             {
                 return false;
@@ -242,14 +243,6 @@ public sealed class SigV4Verifier
 
         return true;
     }
-
-    private static int HexValue(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
-    };
 
     private static void WriteLowerHex(ReadOnlySpan<byte> bytes, Span<byte> destination)
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Unicode;
+using Vigil.Protocol.Codecs;
 
 namespace Vigil.Metrics.Api.FastPath;
 
@@ -349,7 +350,7 @@ internal sealed partial class PutMetricDataFastPath
             }
             else if (b == (byte)'%')
             {
-                if (i + 2 >= value.Length || !Hex(value[i + 1], out var high) || !Hex(value[i + 2], out var low))
+                if (i + 2 >= value.Length || AsciiHex.Value(value[i + 1]) is not (>= 0 and var high) || AsciiHex.Value(value[i + 2]) is not (>= 0 and var low))
                 {
                     return false;
                 }
@@ -370,17 +371,5 @@ internal sealed partial class PutMetricDataFastPath
         length = n;
         s.TextLength += n;
         return true;
-    }
-
-    private static bool Hex(byte c, out int value)
-    {
-        value = c switch
-        {
-            >= (byte)'0' and <= (byte)'9' => c - '0',
-            >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-            >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
-            _ => -1,
-        };
-        return value >= 0;
     }
 }

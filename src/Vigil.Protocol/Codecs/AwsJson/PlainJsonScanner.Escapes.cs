@@ -160,7 +160,7 @@ public ref partial struct PlainJsonScanner
         }
         for (var i = at; i < at + 4; i++)
         {
-            var digit = HexDigit(rest[i]);
+            var digit = AsciiHex.Value(rest[i]);
             if (digit < 0)
             {
                 return false;
@@ -169,12 +169,4 @@ public ref partial struct PlainJsonScanner
         }
         return true;
     }
-
-    private static int HexDigit(byte b) => b switch
-    {
-        >= (byte)'0' and <= (byte)'9' => b - '0',
-        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-        _ => -1,
-    };
 }
