@@ -101,6 +101,9 @@ public sealed class VigilServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Hosting starts an Activity and a logging scope for every request whenever its logger is enabled at any
+        // level; it only ever logs request start and finish (Information), so switching it off costs nothing.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
