@@ -387,4 +387,21 @@ public sealed class AuditLogTests
         Directory.Delete(target, recursive: true);
         Directory.Move(copy, target);
     }
+
+    [Theory]
+    [InlineData("2026-11-23T07:05:09.999+00:00", "2026-11-23T07:05:09Z")]
+    [InlineData("2026-01-02T03:04:05+02:00", "2026-01-02T01:04:05Z")]
+    [InlineData("0999-12-31T23:59:59+00:00", "0999-12-31T23:59:59Z")]
+    public void The_event_time_is_CloudTrails_UTC_second(string time, string expected)
+    {
+        var e = AuditLogFixture.Event("x", DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture));
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            Vigil.Audit.Model.AuditEventJson.Write(w, e);
+        }
+
+        using var doc = System.Text.Json.JsonDocument.Parse(buffer.WrittenMemory);
+        doc.RootElement.GetProperty("eventTime").GetString().ShouldBe(expected);
+    }
 }
