@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Protocol.Codecs.AwsJson;
 
 namespace Vigil.Logs.Engine.Encoding;
 
@@ -42,7 +43,7 @@ internal static class JsonFieldNames
         var i = 1;
         while (true)
         {
-            i = SkipWhitespace(json, i);
+            i = PlainJsonScanner.SkipWhitespace(json, i);
             if (i >= json.Length)
             {
                 return true; // cut short: the reader would stop here as well
@@ -78,29 +79,20 @@ internal static class JsonFieldNames
                 i++;
             }
             var name = json[nameStart..Math.Min(i, json.Length)];
-            i = SkipWhitespace(json, i + 1);
+            i = PlainJsonScanner.SkipWhitespace(json, i + 1);
             if (i >= json.Length || json[i] != (byte)':')
             {
                 return false;
             }
-            i = SkipWhitespace(json, i + 1);
+            i = PlainJsonScanner.SkipWhitespace(json, i + 1);
             if (i >= json.Length)
             {
                 return true;
             }
 
             var length = depth > 1 ? prefixLengths[depth - 1] : 0;
-            if (length + 1 + name.Length > path.Length)
-            {
-                Array.Resize(ref path, Math.Max(path.Length * 2, length + 1 + name.Length));
-                t_path = path;
-            }
-            if (length > 0)
-            {
-                path[length++] = '.';
-            }
-            System.Text.Encoding.ASCII.GetChars(name, path.AsSpan(length));
-            length += name.Length;
+            var room = NameRoom(ref path, ref length, name.Length);
+            length += System.Text.Encoding.ASCII.GetChars(name, room);
 
             if (json[i] == (byte)'{')
             {
@@ -113,10 +105,7 @@ internal static class JsonFieldNames
                 continue;
             }
             i = SkipValue(json, i);
-            if (names.Count < MaxPerBlock && !seen.Contains(path.AsSpan(0, length)))
-            {
-                seen.Add(path.AsSpan(0, length));
-            }
+            Add(seen, path.AsSpan(0, length));
         }
     }
 
@@ -181,24 +170,42 @@ internal static class JsonFieldNames
         return i;
     }
 
-    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    /// <summary>
+    /// Makes room in the path buffer for a name of up to <paramref name="maxChars"/> after the parent's
+    /// <paramref name="length"/> chars (and a '.' when there is a parent), and returns that room.
+    /// </summary>
+    private static Span<char> NameRoom(ref char[] path, ref int length, int maxChars)
     {
-        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        if (length + 1 + maxChars > path.Length)
         {
-            i++;
+            Array.Resize(ref path, Math.Max(path.Length * 2, length + 1 + maxChars));
+            t_path = path;
         }
-        return i;
+        if (length > 0)
+        {
+            path[length++] = '.';
+        }
+        return path.AsSpan(length);
+    }
+
+    // Paths are looked up as spans: a string is made only for a new name (this runs for every JSON event at every
+    // seal, and one string per property was most of its cost).
+    private static void Add(HashSet<string>.AlternateLookup<ReadOnlySpan<char>> seen, ReadOnlySpan<char> path)
+    {
+        if (seen.Set.Count < MaxPerBlock && !seen.Contains(path))
+        {
+            seen.Add(path);
+        }
     }
 
     /// <summary>The names by <see cref="Utf8JsonReader"/>, up to the first error.</summary>
     internal static void CollectWithReader(ReadOnlySpan<byte> message, HashSet<string> names)
     {
-        // Paths are built in a reused char buffer and looked up as spans: a string is made only for a new name (this
-        // ran for every JSON event at every seal, and one string per property was most of its cost).
+        // Paths are built in a reused char buffer.
         var seen = names.GetAlternateLookup<ReadOnlySpan<char>>();
         var path = t_path ??= new char[256];
         var reader = new Utf8JsonReader(message, new JsonReaderOptions { MaxDepth = MaxDepth });
-        Span<int> prefixLengths = stackalloc int[17];
+        Span<int> prefixLengths = stackalloc int[MaxDepth + 1];
         try
         {
             while (reader.Read())
@@ -207,20 +214,10 @@ internal static class JsonFieldNames
                 {
                     var depth = reader.CurrentDepth;
                     var length = depth > 1 ? prefixLengths[depth - 1] : 0;
-                    var nameChars = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
-                    if (length + 1 + nameChars > path.Length)
-                    {
-                        Array.Resize(ref path, Math.Max(path.Length * 2, length + 1 + nameChars));
-                        t_path = path;
-                    }
-
-                    if (length > 0)
-                    {
-                        path[length++] = '.';
-                    }
-
+                    var nameBytes = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
                     // An escaped or UTF-8 name never has more chars than its raw bytes.
-                    length += reader.CopyString(path.AsSpan(length));
+                    var room = NameRoom(ref path, ref length, nameBytes);
+                    length += reader.CopyString(room);
                     prefixLengths[depth] = length;
                     if (!reader.Read())
                     {
@@ -232,9 +229,9 @@ internal static class JsonFieldNames
                         reader.Skip();
                     }
 
-                    if (reader.TokenType != JsonTokenType.StartObject && names.Count < MaxPerBlock && !seen.Contains(path.AsSpan(0, length)))
+                    if (reader.TokenType != JsonTokenType.StartObject)
                     {
-                        seen.Add(path.AsSpan(0, length));
+                        Add(seen, path.AsSpan(0, length));
                     }
                 }
             }

@@ -320,13 +320,14 @@ internal sealed partial class PutMetricDataFastPath
         return true;
     }
 
+    // The bytes of a form value that stand for themselves: printable ASCII but '%' and '+'.
+    private static readonly System.Buffers.SearchValues<byte> s_formPlain = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0x20, 0x7F - 0x20).Select(b => (byte)b).Where(b => b is not ((byte)'%' or (byte)'+'))]);
+
     /// <summary>
     /// Unescapes a value (%XX, '+' is a space) onto the end of the text buffer. Declines malformed escapes, bytes that
     /// are not valid UTF-8 (the generic path would replace them) and control characters (never in a series key).
     /// </summary>
-    private static readonly System.Buffers.SearchValues<byte> s_formPlain = System.Buffers.SearchValues.Create(
-        [.. Enumerable.Range(0x20, 0x7F - 0x20).Select(b => (byte)b).Where(b => b is not ((byte)'%' or (byte)'+'))]);
-
     private static bool Unescape(ReadOnlySpan<byte> value, State s, out int start, out int length)
     {
         start = s.TextLength;

@@ -323,11 +323,15 @@ public ref partial struct PlainJsonScanner(ReadOnlySpan<byte> json)
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
-    private void SkipWhitespace()
+    private void SkipWhitespace() => _pos = SkipWhitespace(_json, _pos);
+
+    /// <summary>The first index from <paramref name="at"/> that is not one of JSON's four whitespace bytes.</summary>
+    public static int SkipWhitespace(ReadOnlySpan<byte> json, int at)
     {
-        while (_pos < _json.Length && _json[_pos] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        while (at < json.Length && json[at] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
         {
-            _pos++;
+            at++;
         }
+        return at;
     }
 }
