@@ -74,6 +74,7 @@ internal sealed class LogBlock : IDisposable
         var fields = new HashSet<string>(StringComparer.Ordinal);
         using var writer = new BlockWriter(directory, fileName, options.Sync);
         var chunkMeta = new ArrayBufferWriter<byte>();
+        var encoded = new ArrayBufferWriter<byte>();
         var chunks = 0;
         for (var start = 0; start < indices.Length;)
         {
@@ -99,7 +100,9 @@ internal sealed class LogBlock : IDisposable
             }
 
             var bloom = TrigramBloom.Build(new Reordered(view, indices), start, end - start);
-            writer.AddSection((uint)(chunks + 1), ChunkCodec.Encode(view, slice, quality));
+            encoded.ResetWrittenCount();
+            ChunkCodec.Encode(view, slice, quality, encoded);
+            writer.AddSection((uint)(chunks + 1), encoded.WrittenSpan);
             WriteChunkMeta(chunkMeta, slice.Length, lo, hi, bytes, bloom);
             chunks++;
             start = end;
@@ -118,6 +121,7 @@ internal sealed class LogBlock : IDisposable
     {
         using var writer = new BlockWriter(directory, fileName, sync);
         var chunkMeta = new ArrayBufferWriter<byte>();
+        var encoded = new ArrayBufferWriter<byte>();
         foreach (var chunk in source.Chunks)
         {
             var events = source.ReadChunk(chunk);
@@ -127,7 +131,9 @@ internal sealed class LogBlock : IDisposable
                 order[i] = i;
             }
 
-            writer.AddSection((uint)(chunk.Index + 1), ChunkCodec.Encode(events, order, quality));
+            encoded.ResetWrittenCount();
+            ChunkCodec.Encode(events, order, quality, encoded);
+            writer.AddSection((uint)(chunk.Index + 1), encoded.WrittenSpan);
             WriteChunkMeta(chunkMeta, chunk.Count, chunk.MinTimestamp, chunk.MaxTimestamp, chunk.MessageBytes, chunk.Bloom);
         }
 

@@ -126,7 +126,7 @@ public sealed class LogStoreTests
 
         await f.Store.CheckpointAsync();
         var fast = f.Store.Blocks.ShouldHaveSingleItem();
-        fast.Quality.ShouldBe(1);
+        fast.Quality.ShouldBe(0); // the default seal quality
         Answers().ShouldBe(before);
         (await f.Store.RecompressNextAsync(anyAge: false)).ShouldBeFalse(); // not two minutes old yet
 
