@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Gateway benchmark: signed STS GetCallerIdentity over loopback keep-alive connections (wrk), through
 # SigV4 verification, dispatch, the awsQuery codec and the durable audit record (group-committed WAL).
-# Usage: bench/gateway/run.sh [connections=64] [seconds=10]
-# Prints one result line per configuration; figures go in bench/RESULTS.md by hand.
+# Usage: bench/gateway/run.sh [connections=64] [seconds=10] [runs=5]
+# Each configuration runs `runs` times against a fresh server (one run on this VM varies by ±10 %); prints every run
+# and then the median. Figures go in bench/RESULTS.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 conns=${1:-64}
 secs=${2:-10}
+runs=${3:-5}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 dotnet build src/Vigil.Host -c Release -v quiet -nologo >/dev/null
@@ -46,7 +48,15 @@ run() { # label, extra env
   local wal_bytes
   wal_bytes=$(du -sb "$work/data/audit/wal" | cut -f1)
   echo "$label: ${rps} req/s, p50 ${p50}, p99 ${p99}, non-2xx ${errors:-0}, audit WAL $((wal_bytes / 1024 / 1024)) MiB ($conns connections, ${secs}s)"
+  echo "$rps" >> "$work/rates"
 }
 
-run "signed+audited (fsync)"
-run "signed+audited (no fsync, for comparison)" VIGIL_FSYNC=false
+repeat() { # label, extra env: runs of `run`, then their median
+  local label=$1
+  rm -f "$work/rates"
+  for i in $(seq 1 "$runs"); do run "$label, run $i/$runs" "${@:2}"; done
+  echo "$label: median $(sort -n "$work/rates" | awk '{v[NR]=$1} END {print (NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}') req/s of $runs runs"
+}
+
+repeat "signed+audited (fsync)"
+repeat "signed+audited (no fsync, for comparison)" VIGIL_FSYNC=false
