@@ -91,22 +91,31 @@ internal sealed class AuditBlock
     public AuditRecord[] ReadChunk(AuditChunkInfo chunk)
     {
         Open();
-        var compressed = new byte[chunk.Length];
-        using (var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete))
+        // The compressed bytes are only read through, so they come from the pool; the records point into raw.
+        var rented = ArrayPool<byte>.Shared.Rent(chunk.Length);
+        try
         {
-            if (RandomAccess.Read(file, compressed, chunk.Offset) != compressed.Length)
+            var compressed = rented.AsSpan(0, chunk.Length);
+            using (var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete))
             {
-                throw Corrupt("is shorter than its chunk table says");
+                if (RandomAccess.Read(file, compressed, chunk.Offset) != compressed.Length)
+                {
+                    throw Corrupt("is shorter than its chunk table says");
+                }
             }
-        }
 
-        var raw = new byte[chunk.RawLength];
-        if (!BrotliDecoder.TryDecompress(compressed, raw, out var written) || written != raw.Length)
+            var raw = new byte[chunk.RawLength];
+            if (!BrotliDecoder.TryDecompress(compressed, raw, out var written) || written != raw.Length)
+            {
+                throw Corrupt($"has a chunk at offset {chunk.Offset} that does not decompress to {raw.Length} bytes");
+            }
+
+            return DecodeChunk(raw, chunk.Count);
+        }
+        finally
         {
-            throw Corrupt($"has a chunk at offset {chunk.Offset} that does not decompress to {raw.Length} bytes");
+            ArrayPool<byte>.Shared.Return(rented);
         }
-
-        return DecodeChunk(raw, chunk.Count);
     }
 
     // Chunk: count u32 | count × time delta i64 | count × sequence delta i64 | count × JSON length u32 | JSON bytes.
