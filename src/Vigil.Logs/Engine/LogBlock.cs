@@ -71,7 +71,7 @@ internal sealed class LogBlock : IDisposable
         var indices = order.ToArray();
         SealOrder.ByPosition(view, indices);
         var meta = new ArrayBufferWriter<byte>();
-        var fields = new HashSet<string>(StringComparer.Ordinal);
+        var fields = new FieldNameCollector();
         using var writer = new BlockWriter(directory, fileName, options.Sync);
         var chunkMeta = new ArrayBufferWriter<byte>();
         var encoded = new ArrayBufferWriter<byte>();
@@ -84,7 +84,7 @@ internal sealed class LogBlock : IDisposable
             {
                 var message = view.Message(indices[end]);
                 bytes += message.Length;
-                JsonFieldNames.Collect(message, fields);
+                fields.Add(message);
                 end++;
             }
 
@@ -108,7 +108,7 @@ internal sealed class LogBlock : IDisposable
             start = end;
         }
 
-        WriteMeta(meta, view.GroupId, indices.Length, view.Timestamp(indices[0]), view.Timestamp(indices[^1]), chunks, chunkMeta, fields, quality);
+        WriteMeta(meta, view.GroupId, indices.Length, view.Timestamp(indices[0]), view.Timestamp(indices[^1]), chunks, chunkMeta, fields.Names, quality);
         writer.AddSection(MetaSection, meta.WrittenSpan);
         return writer.Commit();
     }

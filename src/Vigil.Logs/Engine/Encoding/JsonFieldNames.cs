@@ -30,15 +30,33 @@ internal static class JsonFieldNames
     }
 
     /// <summary>
-    /// The names by a walk over the structure alone: names must be plain ASCII; values are skipped (strings by their
-    /// quotes, arrays and objects in them by bracket depth, scalars up to the next delimiter) without being checked.
-    /// False hands the message to the reader; names added before that stay (the reader finds them too).
+    /// The names by a walk over the structure alone (<see cref="TryShape"/>), then added. False hands the message to
+    /// the reader; nothing is added then.
     /// </summary>
     internal static bool TryCollectPlain(ReadOnlySpan<byte> json, HashSet<string> names)
     {
-        var seen = names.GetAlternateLookup<ReadOnlySpan<char>>();
-        var path = t_path ??= new char[256];
-        Span<int> prefixLengths = stackalloc int[MaxDepth + 1];
+        var shape = t_shape ??= new byte[256];
+        if (!TryShape(json, ref shape, out var length))
+        {
+            t_shape = shape;
+            return false;
+        }
+
+        t_shape = shape;
+        AddShape(shape.AsSpan(0, length), names);
+        return true;
+    }
+
+    /// <summary>
+    /// A JSON object's shape: its names in order with their depth and whether each opens an object, as
+    /// <c>depth, opens, length (4 bytes LE), name</c> entries in <paramref name="shape"/> (grown as needed). Names
+    /// must be plain ASCII; values are skipped (strings by their quotes, arrays and objects in them by bracket depth,
+    /// scalars up to the next delimiter) without being checked. False for anything else (escaped or non-ASCII names,
+    /// deep nesting, a byte it does not expect): the reader's case.
+    /// </summary>
+    internal static bool TryShape(ReadOnlySpan<byte> json, ref byte[] shape, out int length)
+    {
+        length = 0;
         var depth = 1;
         var i = 1;
         while (true)
@@ -90,22 +108,54 @@ internal static class JsonFieldNames
                 return true;
             }
 
-            var length = depth > 1 ? prefixLengths[depth - 1] : 0;
-            var room = NameRoom(ref path, ref length, name.Length);
-            length += System.Text.Encoding.ASCII.GetChars(name, room);
-
-            if (json[i] == (byte)'{')
+            var opens = json[i] == (byte)'{';
+            if (opens && depth == MaxDepth)
             {
-                if (depth == MaxDepth)
-                {
-                    return false;
-                }
-                prefixLengths[depth++] = length;
+                return false;
+            }
+
+            if (length + ShapeEntryHeader + name.Length > shape.Length)
+            {
+                Array.Resize(ref shape, Math.Max(shape.Length * 2, length + ShapeEntryHeader + name.Length));
+            }
+            shape[length] = (byte)depth;
+            shape[length + 1] = opens ? (byte)1 : (byte)0;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(shape.AsSpan(length + 2), name.Length);
+            name.CopyTo(shape.AsSpan(length + ShapeEntryHeader));
+            length += ShapeEntryHeader + name.Length;
+            if (opens)
+            {
+                depth++;
                 i++;
                 continue;
             }
             i = SkipValue(json, i);
-            Add(seen, path.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>Adds the dotted paths of a shape's members that do not open an object.</summary>
+    internal static void AddShape(ReadOnlySpan<byte> shape, HashSet<string> names)
+    {
+        var seen = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        var path = t_path ??= new char[256];
+        Span<int> prefixLengths = stackalloc int[MaxDepth + 1];
+        for (var at = 0; at < shape.Length;)
+        {
+            var depth = shape[at];
+            var opens = shape[at + 1] == 1;
+            var name = shape.Slice(at + ShapeEntryHeader, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(shape[(at + 2)..]));
+            at += ShapeEntryHeader + name.Length;
+            var length = depth > 1 ? prefixLengths[depth - 1] : 0;
+            var room = NameRoom(ref path, ref length, name.Length);
+            length += System.Text.Encoding.ASCII.GetChars(name, room);
+            if (opens)
+            {
+                prefixLengths[depth] = length;
+            }
+            else
+            {
+                Add(seen, path.AsSpan(0, length));
+            }
         }
     }
 
@@ -247,6 +297,60 @@ internal static class JsonFieldNames
         }
     }
 
+    private const int ShapeEntryHeader = 6;
+
     [ThreadStatic]
     private static char[]? t_path;
+
+    [ThreadStatic]
+    private static byte[]? t_shape;
+}
+
+/// <summary>
+/// One block's field names (<see cref="JsonFieldNames"/>), remembering the shapes of the last few JSON messages: a
+/// message shaped like one of them (the same names, nesting and order) has no new name, so it costs only its walk.
+/// Most JSON logs repeat a handful of shapes; adding each name to the set was most of the cost (~0.5 µs a line).
+/// </summary>
+internal sealed class FieldNameCollector
+{
+    private const int RecentShapes = 4;
+
+    private readonly byte[][] _recent = new byte[RecentShapes][];
+    private int _recentCount;
+    private byte[] _shape = new byte[256];
+
+    public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+
+    public void Add(ReadOnlySpan<byte> message)
+    {
+        if (message.IsEmpty || message[0] != (byte)'{' || Names.Count >= JsonFieldNames.MaxPerBlock)
+        {
+            return;
+        }
+
+        if (!JsonFieldNames.TryShape(message, ref _shape, out var length))
+        {
+            JsonFieldNames.CollectWithReader(message, Names);
+            return;
+        }
+
+        var shape = _shape.AsSpan(0, length);
+        for (var i = 0; i < _recentCount; i++)
+        {
+            if (shape.SequenceEqual(_recent[i]))
+            {
+                return;
+            }
+        }
+
+        JsonFieldNames.AddShape(shape, Names);
+        // Newest first; the oldest of a full list goes.
+        var count = Math.Min(_recentCount + 1, RecentShapes);
+        for (var i = count - 1; i > 0; i--)
+        {
+            _recent[i] = _recent[i - 1];
+        }
+        _recent[0] = shape.ToArray();
+        _recentCount = count;
+    }
 }
