@@ -264,7 +264,7 @@ internal static class CanonicalRequest
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            if (decode && c == '%' && i + 2 < text.Length && IsHex(text[i + 1]) && IsHex(text[i + 2]))
+            if (decode && c == '%' && i + 2 < text.Length && char.IsAsciiHexDigit(text[i + 1]) && char.IsAsciiHexDigit(text[i + 2]))
             {
                 buffer.AppendUriEncoded((byte)((AsciiHex.Value(text[i + 1]) << 4) | AsciiHex.Value(text[i + 2])));
                 i += 2;
@@ -295,8 +295,6 @@ internal static class CanonicalRequest
             }
         }
     }
-
-    private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
 
     /// <summary>
     /// Ordinal sort by encoded key, then encoded value. Insertion sort for the usual handful

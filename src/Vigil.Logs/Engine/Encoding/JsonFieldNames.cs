@@ -14,20 +14,9 @@ internal static class JsonFieldNames
     public const int MaxPerBlock = 256;
     private const int MaxDepth = 16;
 
-    public static void Collect(ReadOnlySpan<byte> message, HashSet<string> names)
-    {
-        if (message.IsEmpty || message[0] != (byte)'{' || names.Count >= MaxPerBlock)
-        {
-            return;
-        }
-
-        // Most JSON log lines have plain ASCII names: a structural walk finds them without tokenising values. It
-        // hands anything else (escaped or non-ASCII names, deep nesting, a byte it does not expect) to the reader.
-        if (!TryCollectPlain(message, names))
-        {
-            CollectWithReader(message, names);
-        }
-    }
+    /// <summary>One message's names into <paramref name="names"/>, with no memory of shapes (a seal keeps one
+    /// <see cref="FieldNameCollector"/> per block instead).</summary>
+    public static void Collect(ReadOnlySpan<byte> message, HashSet<string> names) => new FieldNameCollector(names).Add(message);
 
     /// <summary>
     /// The names by a walk over the structure alone (<see cref="TryShape"/>), then added. False hands the message to
@@ -35,14 +24,12 @@ internal static class JsonFieldNames
     /// </summary>
     internal static bool TryCollectPlain(ReadOnlySpan<byte> json, HashSet<string> names)
     {
-        var shape = t_shape ??= new byte[256];
+        var shape = new byte[256];
         if (!TryShape(json, ref shape, out var length))
         {
-            t_shape = shape;
             return false;
         }
 
-        t_shape = shape;
         AddShape(shape.AsSpan(0, length), names);
         return true;
     }
@@ -301,9 +288,6 @@ internal static class JsonFieldNames
 
     [ThreadStatic]
     private static char[]? t_path;
-
-    [ThreadStatic]
-    private static byte[]? t_shape;
 }
 
 /// <summary>
@@ -319,7 +303,9 @@ internal sealed class FieldNameCollector
     private int _recentCount;
     private byte[] _shape = new byte[256];
 
-    public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+    public FieldNameCollector(HashSet<string>? names = null) => Names = names ?? new(StringComparer.Ordinal);
+
+    public HashSet<string> Names { get; }
 
     public void Add(ReadOnlySpan<byte> message)
     {
@@ -328,6 +314,8 @@ internal sealed class FieldNameCollector
             return;
         }
 
+        // Most JSON log lines have plain ASCII names: a structural walk finds them without tokenising values. It
+        // hands anything else (escaped or non-ASCII names, deep nesting, a byte it does not expect) to the reader.
         if (!JsonFieldNames.TryShape(message, ref _shape, out var length))
         {
             JsonFieldNames.CollectWithReader(message, Names);
