@@ -37,7 +37,8 @@ internal static class HttpIngest
         }
 
         // Query bodies are ~1.8x their JSON; the estimate only decides between preloading and streaming.
-        var inputBytes = new FileInfo(input).Length;
+        var file = new FileInfo(input);
+        var inputBytes = (file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file).Length; // a link's own length is its path's
         var preload = inputBytes * (protocol == "json" ? 1.0 : 1.9) <= preloadMax;
         var loadClock = Stopwatch.StartNew();
         var queue = Channel.CreateBounded<Body>(new BoundedChannelOptions(preload ? int.MaxValue : 64 * conns) { SingleWriter = true });

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text.Unicode;
@@ -24,6 +25,7 @@ public ref partial struct PlainJsonScanner(ReadOnlySpan<byte> json)
     private int _pos;
 
     /// <summary>True, consuming it, when the next byte after whitespace is <paramref name="c"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // every token goes through here; the JIT kept it a call
     public bool Take(byte c)
     {
         // Most bodies have no whitespace between tokens: the next byte decides without the whitespace loop.
@@ -40,6 +42,12 @@ public ref partial struct PlainJsonScanner(ReadOnlySpan<byte> json)
                 return false;
             }
         }
+        return TakeAfterWhitespace(c);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TakeAfterWhitespace(byte c)
+    {
         SkipWhitespace();
         if (_pos < _json.Length && _json[_pos] == c)
         {
