@@ -78,12 +78,13 @@ public sealed class MetricWriteBatch
 
     private Span<byte> Reserve(int seriesId, long timestamp, byte kind, int bytes)
     {
-        BitPacking.WriteVarint(_payload, (ulong)seriesId);
-        BitPacking.WriteVarint(_payload, BitPacking.ZigZag(timestamp));
-        var span = _payload.GetSpan(1 + bytes);
-        span[0] = kind;
-        _payload.Advance(1 + bytes);
-        return span.Slice(1, bytes);
+        // One reservation for the whole sample (two varints of at most 10 bytes, the kind, the doubles).
+        var span = _payload.GetSpan(21 + bytes);
+        var n = BitPacking.WriteVarint(span, (ulong)seriesId);
+        n += BitPacking.WriteVarint(span[n..], BitPacking.ZigZag(timestamp));
+        span[n++] = kind;
+        _payload.Advance(n + bytes);
+        return span.Slice(n, bytes);
     }
 
     /// <summary>Applies an encoded payload (a logged batch, or one replayed from the WAL) to <paramref name="apply"/>.</summary>

@@ -16,9 +16,12 @@ internal static class BitPacking
     public static ulong ZigZag(long v) => (ulong)((v << 1) ^ (v >> 63));
     public static long UnZigZag(ulong v) => (long)(v >> 1) ^ -(long)(v & 1);
 
-    public static void WriteVarint(IBufferWriter<byte> output, ulong value)
+    public static void WriteVarint(IBufferWriter<byte> output, ulong value) =>
+        output.Advance(WriteVarint(output.GetSpan(10), value));
+
+    /// <summary>Writes <paramref name="value"/> at the start of <paramref name="span"/> (10 bytes at most); returns its length.</summary>
+    public static int WriteVarint(Span<byte> span, ulong value)
     {
-        var span = output.GetSpan(10);
         var n = 0;
         while (value >= 0x80)
         {
@@ -26,7 +29,7 @@ internal static class BitPacking
             value >>= 7;
         }
         span[n++] = (byte)value;
-        output.Advance(n);
+        return n;
     }
 
     public static ulong ReadVarint(ReadOnlySpan<byte> input, ref int offset)
