@@ -3,6 +3,7 @@ using Microsoft.Win32.SafeHandles;
 using Vigil.Logs.Engine.Encoding;
 using Vigil.Storage;
 using Vigil.Storage.Blocks;
+using Vigil.Storage.Binary;
 using Vigil.Storage.IO;
 
 namespace Vigil.Logs.Engine;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Vigil.Logs.Engine.Encoding;
 using Vigil.Logs.Model;
+using Vigil.Storage.Binary;
 
 namespace Vigil.Logs.Engine;
 

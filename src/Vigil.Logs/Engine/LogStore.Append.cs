@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Vigil.Logs.Engine.Catalog;
 using Vigil.Logs.Engine.Encoding;
+using Vigil.Storage.Binary;
 
 namespace Vigil.Logs.Engine;
 

@@ -1,6 +1,7 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using Vigil.Metrics.Engine.Encoding;
+using Vigil.Storage.Binary;
 using Vigil.Storage.Blocks;
 using Vigil.Storage.IO;
 
@@ -101,15 +102,15 @@ public sealed class MetricBlock
             maxTime = Math.Max(maxTime, hi);
             var before = chunks.WrittenCount;
             ChunkCodec.Encode(samples, windowStart, chunks);
-            BitPacking.WriteVarint(entries, (ulong)(id - previousId));
-            BitPacking.WriteVarint(entries, (ulong)(chunks.WrittenCount - before));
-            BitPacking.WriteVarint(entries, BitPacking.ZigZag(lo - windowStart));
-            BitPacking.WriteVarint(entries, (ulong)(hi - lo));
+            Varint.Write(entries, (ulong)(id - previousId));
+            Varint.Write(entries, (ulong)(chunks.WrittenCount - before));
+            Varint.Write(entries, Varint.ZigZag(lo - windowStart));
+            Varint.Write(entries, (ulong)(hi - lo));
             previousId = id;
             count++;
         }
         var index = new ArrayBufferWriter<byte>(entries.WrittenCount + 10);
-        BitPacking.WriteVarint(index, (ulong)count);
+        Varint.Write(index, (ulong)count);
         index.Write(entries.WrittenSpan);
         Span<byte> header = stackalloc byte[28];
         BinaryPrimitives.WriteInt32LittleEndian(header, FormatVersion);
@@ -141,7 +142,7 @@ public sealed class MetricBlock
         var chunkSection = reader.Sections.FirstOrDefault(x => x.Id == ChunkSection);
         reader.TryGetSection(ChunkSection, out var chunks);
         var offset = 0;
-        var n = checked((int)BitPacking.ReadVarint(index, ref offset));
+        var n = checked((int)Varint.Read(index, ref offset));
         if (n > index.Length)
         {
             throw new InvalidDataException($"Metric block '{path}' has a corrupt index.");
@@ -153,11 +154,11 @@ public sealed class MetricBlock
         var id = -1;
         for (var i = 0; i < n; i++)
         {
-            id += checked((int)BitPacking.ReadVarint(index, ref offset));
+            id += checked((int)Varint.Read(index, ref offset));
             ids[i] = id;
-            offsets[i + 1] = checked(offsets[i] + (int)BitPacking.ReadVarint(index, ref offset));
-            minTs[i] = windowStart + BitPacking.UnZigZag(BitPacking.ReadVarint(index, ref offset));
-            maxTs[i] = minTs[i] + (long)BitPacking.ReadVarint(index, ref offset);
+            offsets[i + 1] = checked(offsets[i] + (int)Varint.Read(index, ref offset));
+            minTs[i] = windowStart + Varint.UnZigZag(Varint.Read(index, ref offset));
+            maxTs[i] = minTs[i] + (long)Varint.Read(index, ref offset);
         }
         if (offsets[n] != chunks.Length)
         {

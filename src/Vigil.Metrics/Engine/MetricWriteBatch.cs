@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using Vigil.Metrics.Engine.Encoding;
+using System.Buffers;
+using Vigil.Storage.Binary;
 
 namespace Vigil.Metrics.Engine;
 
@@ -80,8 +80,8 @@ public sealed class MetricWriteBatch
     {
         // One reservation for the whole sample (two varints of at most 10 bytes, the kind, the doubles).
         var span = _payload.GetSpan(21 + bytes);
-        var n = BitPacking.WriteVarint(span, (ulong)seriesId);
-        n += BitPacking.WriteVarint(span[n..], BitPacking.ZigZag(timestamp));
+        var n = Varint.Write(span, (ulong)seriesId);
+        n += Varint.Write(span[n..], Varint.ZigZag(timestamp));
         span[n++] = kind;
         _payload.Advance(n + bytes);
         return span.Slice(n, bytes);
@@ -94,8 +94,8 @@ public sealed class MetricWriteBatch
         var offset = 8;
         while (offset < payload.Length)
         {
-            var id = checked((int)BitPacking.ReadVarint(payload, ref offset));
-            var ts = BitPacking.UnZigZag(BitPacking.ReadVarint(payload, ref offset));
+            var id = checked((int)Varint.Read(payload, ref offset));
+            var ts = Varint.UnZigZag(Varint.Read(payload, ref offset));
             if (offset >= payload.Length)
             {
                 throw new InvalidDataException("Truncated metric WAL record.");

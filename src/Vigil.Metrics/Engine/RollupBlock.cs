@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using Vigil.Metrics.Engine.Encoding;
+using System.Buffers;
 using Vigil.Metrics.Statistics;
+using Vigil.Storage.Binary;
 using Vigil.Storage.Blocks;
 using Vigil.Storage.IO;
 
@@ -55,11 +55,11 @@ public sealed class RollupBlock
         }
         var span = _cells.Span[_offsets[i].._offsets[i + 1]];
         var offset = 0;
-        var n = (int)BitPacking.ReadVarint(span, ref offset);
+        var n = (int)Varint.Read(span, ref offset);
         var t = WindowStart;
         for (var k = 0; k < n; k++)
         {
-            t += (long)BitPacking.ReadVarint(span, ref offset) * Resolution;
+            t += (long)Varint.Read(span, ref offset) * Resolution;
             var cell = StatisticCell.ReadFrom(span[offset..], out var read);
             offset += read;
             if (t >= start && t < end)
@@ -73,21 +73,21 @@ public sealed class RollupBlock
     {
         var cells = new ArrayBufferWriter<byte>(1 << 16);
         var index = new ArrayBufferWriter<byte>(8 * series.Count + 8);
-        BitPacking.WriteVarint(index, (ulong)series.Count);
+        Varint.Write(index, (ulong)series.Count);
         var previousId = -1;
         foreach (var (id, list) in series)
         {
             var before = cells.WrittenCount;
-            BitPacking.WriteVarint(cells, (ulong)list.Count);
+            Varint.Write(cells, (ulong)list.Count);
             var t = windowStart;
             foreach (var c in list)
             {
-                BitPacking.WriteVarint(cells, (ulong)((c.Timestamp - t) / resolution));
+                Varint.Write(cells, (ulong)((c.Timestamp - t) / resolution));
                 t = c.Timestamp;
                 c.Cell.WriteTo(cells);
             }
-            BitPacking.WriteVarint(index, (ulong)(id - previousId));
-            BitPacking.WriteVarint(index, (ulong)(cells.WrittenCount - before));
+            Varint.Write(index, (ulong)(id - previousId));
+            Varint.Write(index, (ulong)(cells.WrittenCount - before));
             previousId = id;
         }
         Span<byte> header = stackalloc byte[16];
@@ -121,7 +121,7 @@ public sealed class RollupBlock
         var index = reader.GetSection(IndexSection);
         reader.TryGetSection(CellSection, out var cells);
         var offset = 0;
-        var n = checked((int)BitPacking.ReadVarint(index, ref offset));
+        var n = checked((int)Varint.Read(index, ref offset));
         if (n > index.Length)
         {
             throw new InvalidDataException($"Rollup block '{path}' has a corrupt index.");
@@ -131,9 +131,9 @@ public sealed class RollupBlock
         var id = -1;
         for (var i = 0; i < n; i++)
         {
-            id += checked((int)BitPacking.ReadVarint(index, ref offset));
+            id += checked((int)Varint.Read(index, ref offset));
             ids[i] = id;
-            offsets[i + 1] = checked(offsets[i] + (int)BitPacking.ReadVarint(index, ref offset));
+            offsets[i + 1] = checked(offsets[i] + (int)Varint.Read(index, ref offset));
         }
         if (offsets[n] != cells.Length)
         {

@@ -1,8 +1,8 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Text;
-using Vigil.Metrics.Engine.Encoding;
 using Vigil.Metrics.Model;
+using Vigil.Storage.Binary;
 using Vigil.Storage.Hashing;
 
 namespace Vigil.Metrics.Engine;
@@ -150,7 +150,7 @@ public sealed class SeriesCatalog
     internal static void WriteDefinition(IBufferWriter<byte> output, SeriesInfo info)
     {
         var key = info.Key;
-        BitPacking.WriteVarint(output, (ulong)info.Id);
+        Varint.Write(output, (ulong)info.Id);
         WriteString(output, key.AccountId);
         WriteString(output, key.Region);
         WriteString(output, key.Metric.Namespace);
@@ -158,18 +158,18 @@ public sealed class SeriesCatalog
         WriteString(output, key.Unit);
         output.GetSpan(1)[0] = key.HighResolution ? (byte)1 : (byte)0;
         output.Advance(1);
-        BitPacking.WriteVarint(output, (ulong)key.Metric.Dimensions.Count);
+        Varint.Write(output, (ulong)key.Metric.Dimensions.Count);
         foreach (var d in key.Metric.Dimensions)
         {
             WriteString(output, d.Name);
             WriteString(output, d.Value);
         }
-        BitPacking.WriteVarint(output, (ulong)Math.Max(0, info.LastIngested));
+        Varint.Write(output, (ulong)Math.Max(0, info.LastIngested));
     }
 
     internal static (int Id, SeriesKey Key, long LastIngested) ReadDefinition(ReadOnlySpan<byte> input, ref int offset)
     {
-        var id = checked((int)BitPacking.ReadVarint(input, ref offset));
+        var id = checked((int)Varint.Read(input, ref offset));
         var account = ReadString(input, ref offset);
         var region = ReadString(input, ref offset);
         var ns = ReadString(input, ref offset);
@@ -180,7 +180,7 @@ public sealed class SeriesCatalog
             throw new InvalidDataException("Truncated series definition.");
         }
         var highRes = input[offset++] != 0;
-        var n = checked((int)BitPacking.ReadVarint(input, ref offset));
+        var n = checked((int)Varint.Read(input, ref offset));
         if (n > 64)
         {
             throw new InvalidDataException("Series definition with too many dimensions.");
@@ -190,21 +190,21 @@ public sealed class SeriesCatalog
         {
             dims[i] = new MetricDimension(ReadString(input, ref offset), ReadString(input, ref offset));
         }
-        var last = (long)BitPacking.ReadVarint(input, ref offset);
+        var last = (long)Varint.Read(input, ref offset);
         return (id, new SeriesKey(account, region, new MetricIdentity(ns, name, dims), unit, highRes), last);
     }
 
     private static void WriteString(IBufferWriter<byte> output, string s)
     {
         var n = System.Text.Encoding.UTF8.GetByteCount(s);
-        BitPacking.WriteVarint(output, (ulong)n);
+        Varint.Write(output, (ulong)n);
         System.Text.Encoding.UTF8.GetBytes(s, output.GetSpan(n));
         output.Advance(n);
     }
 
     private static string ReadString(ReadOnlySpan<byte> input, ref int offset)
     {
-        var n = (int)BitPacking.ReadVarint(input, ref offset);
+        var n = (int)Varint.Read(input, ref offset);
         if (n < 0 || offset + n > input.Length)
         {
             throw new InvalidDataException("Truncated string in a series definition.");

@@ -1,5 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
+using Vigil.Storage.Binary;
 
 namespace Vigil.Metrics.Statistics;
 
@@ -425,47 +426,5 @@ public sealed class RelativeErrorSketch
             _counts = counts;
             _offset = offset;
         }
-    }
-}
-
-/// <summary>LEB128 unsigned varints and zigzag for the sketch's encoding.</summary>
-internal static class Varint
-{
-    public const int MaxLength = 10;
-
-    public static ulong ZigZag(long v) => (ulong)((v << 1) ^ (v >> 63));
-
-    public static long UnZigZag(ulong v) => (long)(v >> 1) ^ -(long)(v & 1);
-
-    public static void Write(IBufferWriter<byte> writer, ulong value)
-    {
-        var span = writer.GetSpan(MaxLength);
-        var n = 0;
-        while (value >= 0x80)
-        {
-            span[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        span[n++] = (byte)value;
-        writer.Advance(n);
-    }
-
-    public static ulong Read(ReadOnlySpan<byte> data, ref int pos)
-    {
-        ulong value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (pos >= data.Length)
-            {
-                throw new InvalidDataException("Truncated varint.");
-            }
-            var b = data[pos++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-        throw new InvalidDataException("Varint longer than 64 bits.");
     }
 }

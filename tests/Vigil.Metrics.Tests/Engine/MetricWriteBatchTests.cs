@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Vigil.Metrics.Engine;
-using Vigil.Metrics.Engine.Encoding;
 using Vigil.Metrics.Model;
+using Vigil.Storage.Binary;
 
 namespace Vigil.Metrics.Tests.Engine;
 
@@ -66,13 +66,13 @@ public sealed class MetricWriteBatchTests
     public void Varints_take_seven_bits_a_byte()
     {
         Span<byte> span = stackalloc byte[10];
-        BitPacking.WriteVarint(span, 0).ShouldBe(1);
-        BitPacking.WriteVarint(span, 127).ShouldBe(1);
-        BitPacking.WriteVarint(span, 128).ShouldBe(2);
+        Varint.Write(span, 0).ShouldBe(1);
+        Varint.Write(span, 127).ShouldBe(1);
+        Varint.Write(span, 128).ShouldBe(2);
         span[..2].ToArray().ShouldBe(new byte[] { 0x80, 0x01 });
-        BitPacking.WriteVarint(span, ulong.MaxValue).ShouldBe(10);
+        Varint.Write(span, ulong.MaxValue).ShouldBe(10);
         var offset = 0;
-        BitPacking.ReadVarint(span, ref offset).ShouldBe(ulong.MaxValue);
+        Varint.Read(span, ref offset).ShouldBe(ulong.MaxValue);
         offset.ShouldBe(10);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Vigil.Logs.Engine.Encoding;
 using Vigil.Storage;
+using Vigil.Storage.Binary;
 
 namespace Vigil.Logs.Engine.Catalog;
 

@@ -1,7 +1,8 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.IO.Compression;
 using Vigil.Storage;
+using Vigil.Storage.Binary;
 
 namespace Vigil.Logs.Engine.Encoding;
 

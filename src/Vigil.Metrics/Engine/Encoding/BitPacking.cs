@@ -13,44 +13,6 @@ internal static class BitPacking
 {
     public const int GroupSize = 64;
 
-    public static ulong ZigZag(long v) => (ulong)((v << 1) ^ (v >> 63));
-    public static long UnZigZag(ulong v) => (long)(v >> 1) ^ -(long)(v & 1);
-
-    public static void WriteVarint(IBufferWriter<byte> output, ulong value) =>
-        output.Advance(WriteVarint(output.GetSpan(10), value));
-
-    /// <summary>Writes <paramref name="value"/> at the start of <paramref name="span"/> (10 bytes at most); returns its length.</summary>
-    public static int WriteVarint(Span<byte> span, ulong value)
-    {
-        var n = 0;
-        while (value >= 0x80)
-        {
-            span[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        span[n++] = (byte)value;
-        return n;
-    }
-
-    public static ulong ReadVarint(ReadOnlySpan<byte> input, ref int offset)
-    {
-        ulong result = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if ((uint)offset >= (uint)input.Length)
-            {
-                throw new InvalidDataException("Truncated varint in a metric chunk.");
-            }
-            var b = input[offset++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return result;
-            }
-        }
-        throw new InvalidDataException("Overlong varint in a metric chunk.");
-    }
-
     /// <summary>Packs already zigzag-coded values.</summary>
     public static void Pack(IBufferWriter<byte> output, ReadOnlySpan<ulong> values)
     {

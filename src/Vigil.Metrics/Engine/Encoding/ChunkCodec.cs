@@ -1,5 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
+using Vigil.Storage.Binary;
 
 namespace Vigil.Metrics.Engine.Encoding;
 
@@ -38,7 +39,7 @@ internal static class ChunkCodec
     {
         var n = samples.Count;
         var flags = (byte)((samples.HasCounts ? FlagCounts : 0) | (samples.Sets.Count > 0 ? FlagSets : 0));
-        BitPacking.WriteVarint(output, (ulong)n);
+        Varint.Write(output, (ulong)n);
         output.GetSpan(1)[0] = flags;
         output.Advance(1);
         if (n > 0)
@@ -52,10 +53,10 @@ internal static class ChunkCodec
         }
         if (samples.Sets.Count > 0)
         {
-            BitPacking.WriteVarint(output, (ulong)samples.Sets.Count);
+            Varint.Write(output, (ulong)samples.Sets.Count);
             foreach (var s in samples.Sets)
             {
-                BitPacking.WriteVarint(output, BitPacking.ZigZag(s.Timestamp - baseTime));
+                Varint.Write(output, Varint.ZigZag(s.Timestamp - baseTime));
                 var span = output.GetSpan(32);
                 BinaryPrimitives.WriteDoubleLittleEndian(span, s.SampleCount);
                 BinaryPrimitives.WriteDoubleLittleEndian(span[8..], s.Sum);
@@ -70,7 +71,7 @@ internal static class ChunkCodec
     public static void Decode(ReadOnlySpan<byte> chunk, long baseTime, SampleBuffer into)
     {
         var offset = 0;
-        var n = checked((int)BitPacking.ReadVarint(chunk, ref offset));
+        var n = checked((int)Varint.Read(chunk, ref offset));
         if (offset >= chunk.Length || n > chunk.Length * 64)
         {
             throw new InvalidDataException("Corrupt metric chunk header.");
@@ -89,10 +90,10 @@ internal static class ChunkCodec
         }
         if ((flags & FlagSets) != 0)
         {
-            var k = (int)BitPacking.ReadVarint(chunk, ref offset);
+            var k = (int)Varint.Read(chunk, ref offset);
             for (var i = 0; i < k; i++)
             {
-                var t = baseTime + BitPacking.UnZigZag(BitPacking.ReadVarint(chunk, ref offset));
+                var t = baseTime + Varint.UnZigZag(Varint.Read(chunk, ref offset));
                 if (offset + 32 > chunk.Length)
                 {
                     throw new InvalidDataException("Truncated statistic set in a metric chunk.");
@@ -107,19 +108,19 @@ internal static class ChunkCodec
 
     private static void EncodeTimestamps(ReadOnlySpan<long> ts, long baseTime, IBufferWriter<byte> output)
     {
-        BitPacking.WriteVarint(output, BitPacking.ZigZag(ts[0] - baseTime));
+        Varint.Write(output, Varint.ZigZag(ts[0] - baseTime));
         if (ts.Length == 1)
         {
             return;
         }
         var firstDelta = ts[1] - ts[0];
-        BitPacking.WriteVarint(output, BitPacking.ZigZag(firstDelta));
+        Varint.Write(output, Varint.ZigZag(firstDelta));
         var dods = Scratch(ts.Length - 2);
         var prevDelta = firstDelta;
         for (var i = 2; i < ts.Length; i++)
         {
             var delta = ts[i] - ts[i - 1];
-            dods[i - 2] = BitPacking.ZigZag(delta - prevDelta);
+            dods[i - 2] = Varint.ZigZag(delta - prevDelta);
             prevDelta = delta;
         }
         BitPacking.Pack(output, dods);
@@ -127,18 +128,18 @@ internal static class ChunkCodec
 
     private static void DecodeTimestamps(ReadOnlySpan<byte> chunk, ref int offset, long baseTime, Span<long> ts)
     {
-        ts[0] = baseTime + BitPacking.UnZigZag(BitPacking.ReadVarint(chunk, ref offset));
+        ts[0] = baseTime + Varint.UnZigZag(Varint.Read(chunk, ref offset));
         if (ts.Length == 1)
         {
             return;
         }
-        var delta = BitPacking.UnZigZag(BitPacking.ReadVarint(chunk, ref offset));
+        var delta = Varint.UnZigZag(Varint.Read(chunk, ref offset));
         ts[1] = ts[0] + delta;
         var dods = Scratch(ts.Length - 2);
         BitPacking.Unpack(chunk, ref offset, dods);
         for (var i = 2; i < ts.Length; i++)
         {
-            delta += BitPacking.UnZigZag(dods[i - 2]);
+            delta += Varint.UnZigZag(dods[i - 2]);
             ts[i] = ts[i - 1] + delta;
         }
     }
@@ -185,12 +186,12 @@ internal static class ChunkCodec
         output.Advance(2);
         var p = s_pow10[scale];
         var prev = (long)Math.Round(values[0] * p);
-        BitPacking.WriteVarint(output, BitPacking.ZigZag(prev));
+        Varint.Write(output, Varint.ZigZag(prev));
         var deltas = Scratch(values.Length - 1);
         for (var i = 1; i < values.Length; i++)
         {
             var m = (long)Math.Round(values[i] * p);
-            deltas[i - 1] = BitPacking.ZigZag(m - prev);
+            deltas[i - 1] = Varint.ZigZag(m - prev);
             prev = m;
         }
         BitPacking.Pack(output, deltas);
@@ -221,13 +222,13 @@ internal static class ChunkCodec
             throw new InvalidDataException("Unknown value encoding in a metric chunk.");
         }
         var p = s_pow10[chunk[offset++]];
-        var m = BitPacking.UnZigZag(BitPacking.ReadVarint(chunk, ref offset));
+        var m = Varint.UnZigZag(Varint.Read(chunk, ref offset));
         values[0] = m / p;
         var deltas = Scratch(values.Length - 1);
         BitPacking.Unpack(chunk, ref offset, deltas);
         for (var i = 1; i < values.Length; i++)
         {
-            m += BitPacking.UnZigZag(deltas[i - 1]);
+            m += Varint.UnZigZag(deltas[i - 1]);
             values[i] = m / p;
         }
     }

@@ -1,48 +1,6 @@
-using System.Buffers;
-using Vigil.Storage;
+using Vigil.Storage.Binary;
 
 namespace Vigil.Logs.Engine.Encoding;
-
-/// <summary>LEB128 varints, zig-zag signed integers and length-prefixed UTF-8 strings, for WAL records and blocks.</summary>
-internal static class Varint
-{
-    public static void Write(IBufferWriter<byte> output, ulong value)
-    {
-        var span = output.GetSpan(10);
-        var n = Write(span, value);
-        output.Advance(n);
-    }
-
-    public static int Write(Span<byte> destination, ulong value)
-    {
-        var n = 0;
-        while (value >= 0x80)
-        {
-            destination[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[n++] = (byte)value;
-        return n;
-    }
-
-    public static void WriteSigned(IBufferWriter<byte> output, long value) => Write(output, (ulong)((value << 1) ^ (value >> 63)));
-
-    public static void WriteString(IBufferWriter<byte> output, string? value)
-    {
-        if (value is null)
-        {
-            Write(output, 0);
-            return;
-        }
-
-        var length = System.Text.Encoding.UTF8.GetByteCount(value);
-        Write(output, (ulong)length + 1);
-        var span = output.GetSpan(length);
-        System.Text.Encoding.UTF8.GetBytes(value, span);
-        output.Advance(length);
-    }
-}
 
 /// <summary>Reads what <see cref="Varint"/> writes; a truncated or malformed input is a <see cref="StorageFormatException"/>.</summary>
 internal ref struct VarintReader(ReadOnlySpan<byte> input)
